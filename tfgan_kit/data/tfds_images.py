@@ -1,0 +1,92 @@
+"""Image data sets from tensorflow-datasets (mnist, cifar10, celeb_a, celeb_a_hq, ...).
+
+The loader never downloads: the data set must be prepared beforehand (``tfds build NAME``, or a
+``--data_dir`` that holds it), and when it is not, it fails with a one-line message saying so.
+
+Reference: TensorFlow Datasets (https://www.tensorflow.org/datasets).
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from tfgan_kit.data.pipeline import batch_examples
+
+DEFAULT_SHUFFLE_BUFFER = 10_000
+
+
+def _load(name: str, split: str, data_dir: str | None) -> tuple[tf.data.Dataset, object]:
+    import tensorflow_datasets as tfds
+
+    try:
+        return tfds.load(name, split=split, data_dir=data_dir, download=False, with_info=True)
+    except tfds.core.registered.DatasetNotFoundError:
+        raise ValueError(
+            f"Unknown tensorflow-datasets name {name!r}: see `tfds.list_builders()` for the valid "
+            "names (e.g. mnist, cifar10, celeb_a)."
+        ) from None
+    except AssertionError:
+        where = data_dir or "the default data dir (~/tensorflow_datasets)"
+        raise FileNotFoundError(
+            f"Data set {name!r} is not prepared in {where}: run `tfds build {name}"
+            + (f" --data_dir={data_dir}" if data_dir else "")
+            + "` on a machine with network access (or pass --config.data.data_dir=DIR where it "
+            "is prepared)."
+        ) from None
+
+
+def _to_model_range(image: tf.Tensor, image_size: int | None) -> tf.Tensor:
+    """uint8 [0, 255] -> float32 [-1, 1]; centre-cropped to a square and resized if asked."""
+    image = tf.cast(image, tf.float32) / 127.5 - 1.0
+    if image_size is not None:
+        shape = tf.shape(image)
+        side = tf.minimum(shape[0], shape[1])
+        image = tf.image.resize_with_crop_or_pad(image, side, side)
+        image = tf.image.resize(image, (image_size, image_size), method="area")
+        image = tf.clip_by_value(image, -1.0, 1.0)
+    return image
+
+
+def tfds_images(
+    name: str,
+    split: str = "train",
+    image_size: int | None = None,
+    batch_size: int = 64,
+    data_dir: str | None = None,
+    with_labels: bool = False,
+    seed: int = 0,
+    shuffle_buffer: int = DEFAULT_SHUFFLE_BUFFER,
+    epochs: int | None = None,
+    start_epoch: int = 0,
+    steps_per_epoch: int | None = None,
+) -> tf.data.Dataset:
+    """Batched images ``[b, s, s, c]`` in [-1, 1] from a prepared tensorflow-datasets set.
+
+    Args:
+        name: tfds name, e.g. ``"mnist"``, ``"cifar10"``, ``"celeb_a"``.
+        split: split name. Defaults to `"train"`.
+        image_size: centre-crop to a square and resize to this side; ``None`` keeps the size.
+        batch_size: batch size. Defaults to `64`.
+        data_dir: where the prepared data set lives; ``None`` is tfds' default.
+        with_labels: yield ``(images, labels)`` using the ``"label"`` feature.
+        seed: shuffle seed. Defaults to `0`.
+        shuffle_buffer: shuffle buffer size. Defaults to `10000`.
+        epochs, start_epoch, steps_per_epoch: see :func:`tfgan_kit.data.pipeline.batch_examples`.
+
+    Raises:
+        FileNotFoundError: when the data set is not prepared (names the ``tfds build`` command).
+        ValueError: for an unknown data set name, or ``with_labels`` on a set without labels.
+    """
+    dataset, info = _load(name, split, data_dir)
+    if with_labels and "label" not in info.features:
+        raise ValueError(
+            f"Data set {name!r} has no 'label' feature: set with_labels=False."
+        )
+
+    def convert(example):
+        image = _to_model_range(example["image"], image_size)
+        return (image, tf.cast(example["label"], tf.int32)) if with_labels else image
+
+    examples = dataset.map(convert, num_parallel_calls=tf.data.AUTOTUNE)
+    return batch_examples(examples, batch_size, seed=seed, shuffle_buffer=shuffle_buffer,
+                          epochs=epochs, start_epoch=start_epoch, steps_per_epoch=steps_per_epoch)

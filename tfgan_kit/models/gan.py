@@ -1,0 +1,122 @@
+"""The original GAN (Goodfellow et al., 2014), Algorithm 1, as a Keras model.
+
+Each ``train_step`` is one iteration of Algorithm 1: ``d_steps`` (the paper's k) discriminator
+updates, each on a fresh minibatch of m examples and m noise samples, then one generator update
+on m fresh noise samples. The incoming batch supplies the k fresh minibatches: with ``d_steps=k``
+a batch of ``k * m`` examples is split into k minibatches of m (Algorithm 1 samples new examples
+for every discriminator step), and the generator step uses m noise samples.
+
+Reference:
+    Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014, Algorithm 1 and Section 3
+    (https://arxiv.org/abs/1406.2661).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import tensorflow as tf
+
+from tfgan_kit.losses import (
+    minimax_discriminator_loss,
+    minimax_generator_loss,
+    non_saturating_generator_loss,
+)
+from tfgan_kit.models.base import AdversarialModel
+
+GENERATOR_LOSSES = {
+    "minimax": minimax_generator_loss,
+    "non_saturating": non_saturating_generator_loss,
+}
+
+
+@keras.saving.register_keras_serializable(package="tfgan_kit")
+class GAN(AdversarialModel):
+    """Goodfellow et al. 2014, Algorithm 1: k discriminator steps, then one generator step.
+
+    Args:
+        generator: maps ``z [batch, latent_dim]`` to samples.
+        discriminator: maps samples to logits (any rank).
+        latent_dim: width of ``z``.
+        d_steps: k, discriminator updates per generator update; the incoming batch is split into
+            k minibatches, so it must be divisible by k. Defaults to `1` (the paper's choice).
+        generator_loss: ``"non_saturating"`` (maximise log D(G(z)), Section 3) or ``"minimax"``
+            (minimise log(1 - D(G(z))), Eq. 1). Defaults to `"non_saturating"`.
+        seed: noise seed. Defaults to `0`.
+
+    Raises:
+        ValueError: for ``d_steps < 1`` or an unknown ``generator_loss``.
+
+    Example:
+    >>> model = GAN(mlp_generator(16, 2), mlp_discriminator(2), latent_dim=16)
+    >>> model.compile(g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+    ...               d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5))
+    >>> model.fit(gaussian_ring(batch_size=256), epochs=10)
+    """
+
+    log_names = ("d_loss", "g_loss")
+
+    def __init__(
+        self,
+        generator: keras.Model,
+        discriminator: keras.Model,
+        latent_dim: int,
+        d_steps: int = 1,
+        generator_loss: str = "non_saturating",
+        seed: int = 0,
+        **kwargs: Any,
+    ):
+        super().__init__(generator, discriminator, latent_dim, seed=seed, **kwargs)
+        if not isinstance(d_steps, int) or d_steps < 1:
+            raise ValueError(f"`d_steps` must be an integer >= 1. Received: d_steps={d_steps!r}")
+        if generator_loss not in GENERATOR_LOSSES:
+            raise ValueError(
+                f"`generator_loss` must be one of {sorted(GENERATOR_LOSSES)}. "
+                f"Received: generator_loss={generator_loss!r}"
+            )
+        self.d_steps = d_steps
+        self.generator_loss = generator_loss
+
+    def train_step(self, data):
+        """One iteration of Algorithm 1 on a batch of ``d_steps * m`` real examples."""
+        real = self.real_images(data)
+        minibatch = self._minibatch_size(real)
+        d_loss = tf.constant(0.0)
+        for step in range(self.d_steps):
+            x = real[step * minibatch : (step + 1) * minibatch]
+            z = self.noise(minibatch, stream=step)
+            d_loss = self.optimize(
+                self.d_optimizer,
+                self.discriminator.trainable_variables,
+                lambda x=x, z=z: minimax_discriminator_loss(
+                    self.discriminator(x, training=True),
+                    self.discriminator(self.generator(z, training=True), training=True),
+                ),
+            )
+        z = self.noise(minibatch, stream=self.d_steps)
+        g_loss = self.optimize(
+            self.g_optimizer,
+            self.generator.trainable_variables,
+            lambda: GENERATOR_LOSSES[self.generator_loss](
+                self.discriminator(self.generator(z, training=True), training=True)
+            ),
+        )
+        return self.record(d_loss=d_loss, g_loss=g_loss)
+
+    def _minibatch_size(self, real: tf.Tensor):
+        static = real.shape[0]
+        if static is not None and static % self.d_steps:
+            raise ValueError(
+                f"The batch of {static} examples cannot be split into d_steps={self.d_steps} "
+                f"minibatches: use a batch size divisible by {self.d_steps}."
+            )
+        return tf.shape(real)[0] // self.d_steps
+
+    def get_config(self) -> dict:
+        """Adds ``d_steps`` and ``generator_loss`` to the base config."""
+        return {
+            **super().get_config(),
+            "d_steps": self.d_steps,
+            "generator_loss": self.generator_loss,
+        }

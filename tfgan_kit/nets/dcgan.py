@@ -1,0 +1,131 @@
+"""DCGAN generator and discriminator (Radford et al., 2016).
+
+Architecture guidelines of the paper (Section 3): strided convolutions instead of pooling;
+batch normalisation in both nets except the generator's output and the discriminator's input
+layer; ReLU in the generator with tanh output; LeakyReLU (slope 0.2) in the discriminator; no
+fully connected hidden layers; weights initialised from N(0, 0.02) (Section 4).
+
+The generator projects z to a ``start x start`` map (4x4, or 7x7 for 28x28 outputs) and doubles
+the resolution with 4x4 stride-2 transposed convolutions, halving the filters each time; the
+discriminator mirrors it with 4x4 stride-2 convolutions down to ``start x start`` and one logit.
+
+Reference:
+    Radford, Metz, Chintala, "Unsupervised Representation Learning with Deep Convolutional
+    Generative Adversarial Networks", ICLR 2016 (https://arxiv.org/abs/1511.06434).
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+
+SUPPORTED_SIZES = (8, 16, 28, 32, 64)
+
+
+def _levels(image_size: int) -> tuple[int, int]:
+    """Returns (start resolution, number of stride-2 stages) for an output resolution."""
+    if image_size not in SUPPORTED_SIZES:
+        raise ValueError(
+            f"`image_size` must be one of {SUPPORTED_SIZES}. Received: image_size={image_size}"
+        )
+    start = 7 if image_size == 28 else 4
+    return start, int(round(math.log2(image_size // start)))
+
+
+def _check_positive(**values: int) -> None:
+    for name, value in values.items():
+        if not isinstance(value, int) or value <= 0:
+            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+
+
+def _init():
+    return keras.initializers.RandomNormal(stddev=0.02)
+
+
+def _batch_norm(name: str) -> keras.layers.Layer:
+    # The reference DCGAN implementations use momentum 0.9 (PyTorch's 0.1) and epsilon 1e-5.
+    return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=name)
+
+
+def dcgan_generator(
+    latent_dim: int,
+    image_size: int = 32,
+    channels: int = 3,
+    base_filters: int = 64,
+    name: str = "dcgan_generator",
+) -> keras.Model:
+    """DCGAN generator: project and reshape z, then transposed convolutions up to the image.
+
+    Args:
+        latent_dim: width of ``z`` (the paper uses 100).
+        image_size: output resolution, one of 8, 16, 28, 32, 64. Defaults to `32`.
+        channels: output channels (1 grey, 3 RGB, any count). Defaults to `3`.
+        base_filters: filters of the last hidden layer; each earlier stage doubles them (the
+            paper's 64x64 net: 512-256-128 with 64 -> ``base_filters=64``). Defaults to `64`.
+        name: model name.
+
+    Returns:
+        ``keras.Model`` from ``[batch, latent_dim]`` to ``[batch, image_size, image_size,
+        channels]`` in [-1, 1].
+
+    Reference: Radford et al. 2016, Section 3 and Figure 1.
+    """
+    _check_positive(latent_dim=latent_dim, channels=channels, base_filters=base_filters)
+    start, stages = _levels(image_size)
+    z = keras.Input((latent_dim,), name="z")
+    filters = base_filters * 2 ** (stages - 1)
+    h = keras.layers.Dense(start * start * filters, use_bias=False, kernel_initializer=_init(),
+                           name="project")(z)
+    h = keras.layers.Reshape((start, start, filters), name="reshape")(h)
+    h = _batch_norm("project_bn")(h)
+    h = keras.layers.ReLU(name="project_relu")(h)
+    for stage in range(stages - 1):
+        filters //= 2
+        h = keras.layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False,
+                                         kernel_initializer=_init(), name=f"up_{stage}")(h)
+        h = _batch_norm(f"up_{stage}_bn")(h)
+        h = keras.layers.ReLU(name=f"up_{stage}_relu")(h)
+    h = keras.layers.Conv2DTranspose(channels, 4, strides=2, padding="same",
+                                     kernel_initializer=_init(), name="to_image")(h)
+    images = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
+    return keras.Model(z, images, name=name)
+
+
+def dcgan_discriminator(
+    image_size: int = 32,
+    channels: int = 3,
+    base_filters: int = 64,
+    leaky_slope: float = 0.2,
+    name: str = "dcgan_discriminator",
+) -> keras.Model:
+    """DCGAN discriminator: strided convolutions with LeakyReLU, no BatchNorm on the input layer.
+
+    Args:
+        image_size: input resolution, one of 8, 16, 28, 32, 64. Defaults to `32`.
+        channels: input channels. Defaults to `3`.
+        base_filters: filters of the first layer, doubled at each stride-2 stage. Defaults to `64`.
+        leaky_slope: LeakyReLU slope. Defaults to `0.2` (the paper's value).
+        name: model name.
+
+    Returns:
+        ``keras.Model`` from ``[batch, image_size, image_size, channels]`` to logits
+        ``[batch, 1]``.
+
+    Reference: Radford et al. 2016, Section 3.
+    """
+    _check_positive(channels=channels, base_filters=base_filters)
+    start, stages = _levels(image_size)
+    x = keras.Input((image_size, image_size, channels), name="images")
+    h = x
+    filters = base_filters
+    for stage in range(stages):
+        h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=stage == 0,
+                                kernel_initializer=_init(), name=f"down_{stage}")(h)
+        if stage > 0:  # Section 3: no BatchNorm on the discriminator's input layer.
+            h = _batch_norm(f"down_{stage}_bn")(h)
+        h = keras.layers.LeakyReLU(leaky_slope, name=f"down_{stage}_lrelu")(h)
+        filters *= 2
+    h = keras.layers.Flatten(name="flatten")(h)
+    logits = keras.layers.Dense(1, kernel_initializer=_init(), dtype="float32", name="logits")(h)
+    return keras.Model(x, logits, name=name)

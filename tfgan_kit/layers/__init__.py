@@ -1,1 +1,20 @@
-"""Placeholder; filled by its issue."""
+"""Keras layers usable in any model (NHWC).
+
+Progressive GAN layers (Karras et al. 2018): minibatch standard deviation, pixelwise feature
+normalisation, equalized learning-rate dense/conv layers, fade-in and 2x resampling.
+"""
+
+from tfgan_kit.layers.equalized import EqualizedConv2D, EqualizedDense
+from tfgan_kit.layers.fade_in import FadeIn
+from tfgan_kit.layers.pggan import MinibatchStdDev, PixelNorm
+from tfgan_kit.layers.resampling import Downsample2D, Upsample2D
+
+__all__ = [
+    "Downsample2D",
+    "EqualizedConv2D",
+    "EqualizedDense",
+    "FadeIn",
+    "MinibatchStdDev",
+    "PixelNorm",
+    "Upsample2D",
+]

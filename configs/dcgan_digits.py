@@ -1,0 +1,41 @@
+"""DCGAN (Radford et al. 2016) on the embedded scikit-learn digits at 32x32 — the default job.
+
+    python train.py --config=configs/dcgan_digits.py --workdir=/tmp/dcgan --export_dir=/tmp/dcgan/export
+"""
+
+import ml_collections
+from ml_collections import config_dict
+
+
+def get_config() -> ml_collections.ConfigDict:
+    config = ml_collections.ConfigDict()
+    config.scheme = "gan"
+    config.seed = 0
+
+    # Data: 1,797 digits, bilinearly resized 8x8 -> 32x32, in [-1, 1].
+    config.data = ml_collections.ConfigDict()
+    config.data.name = "digits"
+    config.data.image_size = 32
+
+    # Model: DCGAN nets (Radford et al. 2016), z 100-d as in the paper.
+    config.model = ml_collections.ConfigDict()
+    config.model.nets = "dcgan"
+    config.model.latent_dim = 100
+    config.model.g_base_filters = 32
+    config.model.d_base_filters = 32
+    config.model.d_steps = 1
+    config.model.generator_loss = "non_saturating"
+
+    # Training: Adam(2e-4, beta_1 0.5), batch 64 (Section 4 of the paper).
+    config.train = ml_collections.ConfigDict()
+    config.train.batch_size = 64
+    config.train.epochs = 25
+    config.train.steps_per_epoch = config_dict.placeholder(int)  # None: one pass over the data
+    config.train.steps_per_execution = 1
+    config.train.g_optimizer = {"name": "adam", "learning_rate": 2e-4, "beta_1": 0.5}
+    config.train.d_optimizer = {"name": "adam", "learning_rate": 2e-4, "beta_1": 0.5}
+    config.train.jit_compile = False
+    config.train.sample_every_epochs = 1
+    config.train.num_samples = 64
+    config.train.verbose = 2
+    return config

@@ -1,0 +1,164 @@
+"""Callbacks for adversarial training with ``model.fit``.
+
+* :class:`SampleGrid`: samples from a fixed z every N epochs, as a PNG (grid, or scatter plot for
+  2-D data) in ``workdir/samples/`` and as a TensorBoard image summary;
+* :class:`NaNGuard`: stops training when a logged loss is not finite, before any checkpoint of the
+  bad state is written, so the last good checkpoint survives;
+* :class:`ResumableBackup`: ``keras.callbacks.BackupAndRestore`` that keeps its backup after
+  training (a finished run can be extended with more epochs) and refuses a corrupt backup with a
+  clear message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfgan_kit.training.images import save_image_grid, save_scatter
+
+
+class NonFiniteLossError(RuntimeError):
+    """Raised by :class:`NaNGuard` when a training log becomes NaN or infinite."""
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Writes samples of ``model.generate`` from a fixed z every ``every_epochs`` epochs.
+
+    Files are ``samples_dir/epoch_XXXX.png`` numbered by the (1-based) epoch just finished, so a
+    resumed run continues the numbering. Images become a grid; 2-D samples a scatter plot over the
+    optional ``reference`` points (e.g. mixture centres). With ``tensorboard_dir`` the images are
+    also written as a ``tf.summary.image`` named ``samples``.
+
+    Args:
+        samples_dir: output folder.
+        num_samples: size of the fixed z batch. Defaults to `64` (2,500 for 2-D data is typical).
+        every_epochs: period in epochs. Defaults to `1`.
+        seed: seed of the fixed z. Defaults to `0`.
+        reference: optional ``[m, 2]`` points drawn in red on scatter plots.
+        tensorboard_dir: optional TensorBoard log dir for image summaries.
+    """
+
+    def __init__(self, samples_dir: str, num_samples: int = 64, every_epochs: int = 1,
+                 seed: int = 0, reference: np.ndarray | None = None,
+                 tensorboard_dir: str | None = None):
+        super().__init__()
+        if every_epochs < 1:
+            raise ValueError(f"`every_epochs` must be >= 1. Received: {every_epochs}")
+        self.samples_dir = samples_dir
+        self.num_samples = num_samples
+        self.every_epochs = every_epochs
+        self.seed = seed
+        self.reference = reference
+        self.tensorboard_dir = tensorboard_dir
+        self._writer = None
+
+    def on_epoch_end(self, epoch: int, logs=None):
+        if (epoch + 1) % self.every_epochs:
+            return
+        z = tf.random.stateless_normal([self.num_samples, self.model.latent_dim],
+                                       seed=[self.seed, 0])
+        samples = np.asarray(self.model.generate(z, training=False))
+        path = os.path.join(self.samples_dir, f"epoch_{epoch + 1:04d}.png")
+        if samples.ndim == 2 and samples.shape[1] == 2:
+            save_scatter(samples, path, reference=self.reference)
+        elif samples.ndim == 4:
+            save_image_grid(samples, path)
+            self._write_summary(samples, epoch + 1)
+        else:
+            raise ValueError(
+                f"Cannot draw samples of shape {samples.shape}: SampleGrid draws images "
+                "[n, h, w, 1|3] or 2-D points [n, 2]."
+            )
+
+    def _write_summary(self, images: np.ndarray, step: int) -> None:
+        if self.tensorboard_dir is None or images.shape[-1] not in (1, 3):
+            return
+        if self._writer is None:
+            self._writer = tf.summary.create_file_writer(self.tensorboard_dir)
+        with self._writer.as_default():
+            tf.summary.image("samples", (images + 1.0) / 2.0, step=step,
+                             max_outputs=min(16, len(images)))
+        self._writer.flush()
+
+
+class NaNGuard(keras.callbacks.Callback):
+    """Stops training as soon as a logged value is NaN or infinite, keeping saved work intact.
+
+    It raises :class:`NonFiniteLossError` from the batch (every ``check_every`` batches) or epoch
+    end where the bad value appears. Because it raises before any later callback's
+    ``on_epoch_end`` runs, no checkpoint, sample or final model of the diverged state is written:
+    the backup of the last good epoch is what a restart resumes from. (Logs are running means,
+    so a NaN at any step of the epoch is still visible at the epoch's end.) Put it first in the
+    callback list.
+
+    Args:
+        check_every: batches between checks (each check syncs with the device). Defaults to `50`.
+    """
+
+    def __init__(self, check_every: int = 50):
+        super().__init__()
+        self.check_every = check_every
+
+    @staticmethod
+    def _check(logs, where: str) -> None:
+        for name, value in (logs or {}).items():
+            array = np.asarray(value, dtype=np.float64)
+            if array.size and not np.all(np.isfinite(array)):
+                raise NonFiniteLossError(
+                    f"Training stopped: `{name}` became {float(array.ravel()[0])} at {where}; "
+                    "the last good checkpoint is kept. Lower the learning rate (or enable loss "
+                    "scaling) and rerun with the same --workdir to resume from it."
+                )
+
+    def on_train_batch_end(self, batch: int, logs=None):
+        if (batch + 1) % self.check_every == 0:
+            self._check(logs, f"batch {batch + 1}")
+
+    def on_epoch_end(self, epoch: int, logs=None):
+        self._check(logs, f"the end of epoch {epoch + 1}")
+
+
+class ResumableBackup(keras.callbacks.BackupAndRestore):
+    """``BackupAndRestore`` for GANs: keeps the backup after training; clear corrupt-file errors.
+
+    The backup (weights of both nets, both optimizers' slots and iteration counts, and the epoch)
+    is written at every epoch end into ``backup_dir``; a new ``fit`` with the same ``backup_dir``
+    continues at the saved epoch. Exact continuation also needs noise and data order that are
+    functions of the step and epoch, which :class:`tfgan_kit.models.AdversarialModel` and
+    :func:`tfgan_kit.data.pipeline.batch_examples` provide.
+    """
+
+    def __init__(self, backup_dir: str):
+        super().__init__(backup_dir, save_freq="epoch", delete_checkpoint=False)
+
+    def on_train_begin(self, logs=None):
+        try:
+            super().on_train_begin(logs)
+        except (OSError, ValueError) as error:
+            raise ValueError(
+                f"Cannot restore the backup in {self.backup_dir} ({type(error).__name__}: "
+                f"{str(error).splitlines()[0] if str(error) else ''}): it is corrupt or from "
+                "another model; move that folder away to start afresh."
+            ) from None
+
+    @staticmethod
+    def saved_epoch(backup_dir: str) -> int:
+        """The number of epochs completed in the backup at ``backup_dir`` (0 if there is none)."""
+        path = os.path.join(backup_dir, "training_metadata.json")
+        if not os.path.exists(path):
+            return 0
+        try:
+            with open(path) as f:
+                return int(json.load(f)["epoch"])
+        except (ValueError, KeyError) as error:
+            raise ValueError(
+                f"Corrupt training metadata {path} ({error}): move {backup_dir} away to start "
+                "afresh."
+            ) from None
+
+
+__all__ = ["NaNGuard", "NonFiniteLossError", "ResumableBackup", "SampleGrid"]

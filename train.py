@@ -1,0 +1,75 @@
+"""Trains a tfgan_kit experiment from a config file.
+
+    python train.py --config=configs/dcgan_digits.py --workdir=/tmp/dcgan \
+        [--config.train.epochs=5] [--strategy=default|mirrored|multi_worker] [--export_dir=DIR]
+
+Rerunning with the same --workdir resumes from the last completed epoch. With
+--strategy=multi_worker the cluster is read from the TF_CONFIG environment variable.
+"""
+
+import os
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from absl import app, flags  # noqa: E402
+from ml_collections import config_flags  # noqa: E402
+
+_CONFIG = config_flags.DEFINE_config_file(
+    "config", None, "Experiment config file (configs/*.py).", lock_config=True
+)
+_WORKDIR = flags.DEFINE_string("workdir", None, "Output and resume folder.")
+_STRATEGY = flags.DEFINE_enum(
+    "strategy", "default", ["default", "mirrored", "multi_worker"], "tf.distribute strategy."
+)
+_EXPORT_DIR = flags.DEFINE_string("export_dir", None, "Export the generator here (SavedModel).")
+flags.mark_flags_as_required(["config", "workdir"])
+
+
+def parse_flags(argv):
+    """absl flag parsing, with a one-line error for an override of a key the config lacks."""
+    try:
+        return flags.FLAGS(argv)
+    except flags.Error as error:
+        sys.exit(f"error: {error}\nPass --helpshort to see the flags.")
+    except (AttributeError, KeyError) as error:
+        sys.exit(f"error: {_unknown_key_message(argv) or error}")
+
+
+def _unknown_key_message(argv) -> str | None:
+    """Names the first ``--config.a.b`` override whose key the config file lacks, and the valid keys."""
+    import runpy
+
+    paths = [arg.split("=", 1)[1] for arg in argv if arg.startswith("--config=")]
+    if not paths:
+        return None
+    config = runpy.run_path(paths[0].split(":")[0])["get_config"]()
+    for arg in argv:
+        if not arg.startswith("--config."):
+            continue
+        node, parts = config, arg[len("--config."):].split("=", 1)[0].split(".")
+        for depth, part in enumerate(parts):
+            keys = list(node.keys()) if hasattr(node, "keys") else []
+            if part not in keys:
+                where = ".".join(["config", *parts[:depth]])
+                return (f"unknown config key `{'.'.join(parts)}`: valid keys of `{where}` are "
+                        f"{sorted(keys)}.")
+            node = node[part]
+    return None
+
+
+def main(argv):
+    del argv
+    from tfgan_kit.training.strategy import make_strategy  # after flags: TF starts here
+
+    strategy = make_strategy(_STRATEGY.value)
+    from tfgan_kit.training import NonFiniteLossError, train_and_evaluate
+
+    try:
+        train_and_evaluate(_CONFIG.value, _WORKDIR.value, strategy, export_dir=_EXPORT_DIR.value)
+    except (ValueError, FileNotFoundError, NonFiniteLossError) as error:
+        sys.exit(f"error: {error}")
+
+
+if __name__ == "__main__":
+    app.run(main, flags_parser=parse_flags)

@@ -1,0 +1,135 @@
+"""Report of a dissection: CSV + JSON rows per unit, a PNG per unit, and a summary line.
+
+Follows Network Dissection's report (Bau et al. 2017): each unit's top-activating images with the
+unit's thresholded mask overlaid, and the count of "interpretable" units whose IoU exceeds 0.04
+(NetDissect's threshold, ``SCORE_THRESHOLD`` in the official code).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+
+import numpy as np
+from PIL import Image
+
+from tfgan_kit.explain.activations import unit_masks
+from tfgan_kit.explain.concepts import ConceptSet
+from tfgan_kit.explain.dissect import Dissection
+
+INTERPRETABLE_IOU = 0.04
+FIELDS = ("unit", "formula", "iou", "length", "best_single", "best_single_iou", "category")
+_MIN_TILE = 64
+
+
+def unit_records(dissection: Dissection, concepts: ConceptSet | None = None) -> list[dict]:
+    """One record per unit: unit, formula, IoU, length, best single concept and its IoU."""
+    records = []
+    for unit, e in sorted(dissection.explanations.items()):
+        single = "NONE" if e.best_single is None else str(e.best_single)
+        category = concepts.categories.get(single, "") if concepts is not None else ""
+        records.append(
+            {
+                "unit": int(unit),
+                "formula": "NONE" if e.formula is None else str(e.formula),
+                "iou": round(float(e.iou), 6),
+                "length": int(e.length),
+                "best_single": single,
+                "best_single_iou": round(float(e.best_single_iou), 6),
+                "category": category,
+            }
+        )
+    return records
+
+
+def summary_line(dissection: Dissection, threshold: float = INTERPRETABLE_IOU) -> str:
+    """``"<k> of <n> units of <layer> have IoU > 0.04 ..."``."""
+    ious = [e.iou for e in dissection.explanations.values()]
+    singles = [e.best_single_iou for e in dissection.explanations.values()]
+    return (
+        f"{sum(i > threshold for i in ious)} of {len(ious)} units of layer {dissection.layer!r} have "
+        f"formula IoU > {threshold} ({sum(i > threshold for i in singles)} with a single concept); "
+        f"mean formula IoU {np.mean(ious):.4f}, mean single-concept IoU {np.mean(singles):.4f}"
+    )
+
+
+def _to_uint8(image: np.ndarray) -> np.ndarray:
+    image = np.asarray(image, np.float32)
+    if image.shape[-1] == 1:
+        image = np.repeat(image, 3, axis=-1)
+    return np.clip((image + 1.0) * 127.5, 0, 255).astype(np.uint8)
+
+
+def overlay_tile(image: np.ndarray, mask: np.ndarray) -> Image.Image:
+    """An image in [-1, 1] with the unit mask overlaid: outside dimmed, mask edge in red."""
+    tile = Image.fromarray(_to_uint8(image))
+    scale = max(1, int(np.ceil(_MIN_TILE / max(tile.size))))
+    size = (tile.size[0] * scale, tile.size[1] * scale)
+    tile = np.asarray(tile.resize(size, Image.NEAREST), np.float32)
+    big_mask = np.asarray(Image.fromarray(mask.astype(np.uint8) * 255).resize(size, Image.NEAREST)) > 0
+    out = np.where(big_mask[..., None], tile, tile * 0.35)
+    edge = big_mask & ~(
+        np.roll(big_mask, 1, 0) & np.roll(big_mask, -1, 0) & np.roll(big_mask, 1, 1) & np.roll(big_mask, -1, 1)
+    )
+    out[edge] = (255.0, 40.0, 40.0)
+    return Image.fromarray(out.astype(np.uint8))
+
+
+def unit_strip(images: np.ndarray, masks: np.ndarray, order: np.ndarray, gap: int = 2) -> Image.Image:
+    """Tiles of ``images[order]`` with ``masks[order]`` overlaid, side by side."""
+    tiles = [overlay_tile(images[i], masks[i]) for i in order]
+    width = sum(t.size[0] for t in tiles) + gap * (len(tiles) - 1)
+    strip = Image.new("RGB", (width, max(t.size[1] for t in tiles)), (255, 255, 255))
+    x = 0
+    for tile in tiles:
+        strip.paste(tile, (x, 0))
+        x += tile.size[0] + gap
+    return strip
+
+
+def write_report(
+    dissection: Dissection,
+    out_dir: str,
+    images: np.ndarray | None = None,
+    concepts: ConceptSet | None = None,
+    top_k: int = 5,
+) -> str:
+    """Writes ``explanations.csv``, ``explanations.json``, ``summary.txt`` and ``units/unit_*.png``.
+
+    Args:
+        dissection: the result of :func:`dissect` / :func:`explain_activations`.
+        out_dir: output folder (created).
+        images: the probe images ``[N, H, W, C]`` in [-1, 1]; without them no PNGs are written.
+        concepts: the concepts, for each best single concept's category.
+        top_k: images per unit PNG, by maximum activation. Defaults to `5`.
+
+    Returns:
+        The summary line (also printed into ``summary.txt``).
+    """
+    os.makedirs(out_dir, exist_ok=True)
+    records = unit_records(dissection, concepts)
+    with open(os.path.join(out_dir, "explanations.csv"), "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=FIELDS)
+        writer.writeheader()
+        writer.writerows(records)
+    with open(os.path.join(out_dir, "explanations.json"), "w") as f:
+        json.dump({"layer": dissection.layer, "units": records}, f, indent=1)
+    summary = summary_line(dissection)
+    with open(os.path.join(out_dir, "summary.txt"), "w") as f:
+        f.write(summary + "\n")
+    if images is not None:
+        if images.shape[0] != dissection.activations.shape[0]:
+            raise ValueError(
+                f"`images` has {images.shape[0]} images but the dissection {dissection.activations.shape[0]}."
+            )
+        units_dir = os.path.join(out_dir, "units")
+        os.makedirs(units_dir, exist_ok=True)
+        image_size = images.shape[1:3]
+        for unit in sorted(dissection.explanations):
+            peak = dissection.activations[..., unit].reshape(images.shape[0], -1).max(axis=1)
+            order = np.argsort(-peak, kind="stable")[:top_k]
+            masks = unit_masks(dissection.activations[order], dissection.thresholds, image_size, unit)
+            strip = unit_strip(images[order], masks, np.arange(len(order)))
+            strip.save(os.path.join(units_dir, f"unit_{unit:04d}.png"))
+    return summary

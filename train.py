@@ -23,6 +23,9 @@ _STRATEGY = flags.DEFINE_enum(
     "strategy", "default", ["default", "mirrored", "multi_worker"], "tf.distribute strategy."
 )
 _EXPORT_DIR = flags.DEFINE_string("export_dir", None, "Export the generator here (SavedModel).")
+_DETERMINISTIC = flags.DEFINE_bool(
+    "deterministic", False, "Enable TF op determinism (bit-exact reruns and resumes)."
+)
 flags.mark_flags_as_required(["config", "workdir"])
 
 
@@ -62,6 +65,10 @@ def main(argv):
     del argv
     from tfgan_kit.training.strategy import make_strategy  # after flags: TF starts here
 
+    if _DETERMINISTIC.value:
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
     strategy = make_strategy(_STRATEGY.value)
     from tfgan_kit.training import NonFiniteLossError, train_and_evaluate
 

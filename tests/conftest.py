@@ -13,3 +13,19 @@ try:
     )
 except RuntimeError:  # devices already initialised by an earlier import
     pass
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def mirrored_strategy():
+    """One MirroredStrategy over the 2 logical CPUs for the whole session.
+
+    A second MirroredStrategy over the same devices in one process can clash with the first one's
+    collective instance keys ("Shape mismatch in the collective instance"): share this one.
+    """
+    devices = tf.config.list_logical_devices("CPU")
+    if len(devices) < 2:
+        pytest.fail("2 logical CPU devices are needed; TF was initialised before conftest ran.")
+    return tf.distribute.MirroredStrategy([d.name for d in devices[:2]])

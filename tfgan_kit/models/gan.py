@@ -4,7 +4,10 @@ Each ``train_step`` is one iteration of Algorithm 1: ``d_steps`` (the paper's k)
 updates, each on a fresh minibatch of m examples and m noise samples, then one generator update
 on m fresh noise samples. The incoming batch supplies the k fresh minibatches: with ``d_steps=k``
 a batch of ``k * m`` examples is split into k minibatches of m (Algorithm 1 samples new examples
-for every discriminator step), and the generator step uses m noise samples.
+for every discriminator step), and the generator step uses m noise samples. The split is strided
+(minibatch i holds examples i, i+k, i+2k, ...): ``tf.distribute`` hands each replica a contiguous
+slice of the global batch, and a strided split of each slice yields, across replicas, exactly the
+minibatches of the single-replica split, so N replicas take the same k steps as one.
 
 Reference:
     Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014, Algorithm 1 and Section 3
@@ -84,7 +87,7 @@ class GAN(AdversarialModel):
         minibatch = self._minibatch_size(real)
         d_loss = tf.constant(0.0)
         for step in range(self.d_steps):
-            x = real[step * minibatch : (step + 1) * minibatch]
+            x = real[step :: self.d_steps]
             z = self.noise(minibatch, stream=step)
             d_loss = self.optimize(
                 self.d_optimizer,

@@ -1,0 +1,123 @@
+"""The GAN scheme (Goodfellow et al. 2014, Algorithm 1) and the AdversarialModel plumbing."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfgan_kit.losses import minimax_discriminator_loss, non_saturating_generator_loss
+from tfgan_kit.models import GAN, AdversarialModel
+from tfgan_kit.nets import dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator
+
+
+def make_gan(d_steps=1, generator_loss="non_saturating", seed=0, lr=1e-3):
+    keras.utils.set_random_seed(seed)
+    model = GAN(mlp_generator(4, 2, hidden=(16,), output_activation="linear"),
+                mlp_discriminator(2, hidden=(16,)), latent_dim=4, d_steps=d_steps,
+                generator_loss=generator_loss, seed=seed)
+    model.compile(g_optimizer=keras.optimizers.SGD(lr), d_optimizer=keras.optimizers.SGD(lr))
+    return model
+
+
+def weights(net):
+    return [w.numpy().copy() for w in net.weights]
+
+
+def test_train_step_is_algorithm_1_with_sgd():
+    """One step equals a hand-written SGD step on D, then on G with D already updated."""
+    model = make_gan(lr=0.1)
+    real = tf.constant(np.random.default_rng(0).normal(size=(8, 2)), tf.float32)
+    z_d, z_g = model.noise(8, stream=0), model.noise(8, stream=1)
+    g0, d0 = weights(model.generator), weights(model.discriminator)
+
+    # Reference: the same two updates written out with fresh copies of the nets.
+    g_ref = keras.models.clone_model(model.generator)
+    d_ref = keras.models.clone_model(model.discriminator)
+    g_ref.set_weights(g0)
+    d_ref.set_weights(d0)
+    with tf.GradientTape() as tape:
+        d_loss = minimax_discriminator_loss(d_ref(real), d_ref(g_ref(z_d)))
+    grads = tape.gradient(d_loss, d_ref.trainable_variables)
+    for v, g in zip(d_ref.trainable_variables, grads):
+        v.assign_sub(0.1 * g)
+    with tf.GradientTape() as tape:
+        g_loss = non_saturating_generator_loss(d_ref(g_ref(z_g)))
+    grads = tape.gradient(g_loss, g_ref.trainable_variables)
+    for v, g in zip(g_ref.trainable_variables, grads):
+        v.assign_sub(0.1 * g)
+
+    logs = model.train_step(real)
+    np.testing.assert_allclose(float(logs["d_loss"]), float(d_loss), rtol=1e-5)
+    np.testing.assert_allclose(float(logs["g_loss"]), float(g_loss), rtol=1e-5)
+    for a, b in zip(weights(model.discriminator), weights(d_ref)):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    for a, b in zip(weights(model.generator), weights(g_ref)):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_d_steps_takes_k_discriminator_updates_on_fresh_minibatches():
+    model = make_gan(d_steps=3)
+    model.train_step(tf.zeros((12, 2)))
+    assert int(model.d_optimizer.iterations) == 3
+    assert int(model.g_optimizer.iterations) == 1
+    with pytest.raises(ValueError, match="cannot be split into d_steps=3"):
+        model.train_step(tf.zeros((10, 2)))
+
+
+def test_noise_is_a_function_of_seed_step_and_stream():
+    a, b = make_gan(seed=1), make_gan(seed=1)
+    np.testing.assert_array_equal(a.noise(5, 0), b.noise(5, 0))
+    assert not np.allclose(a.noise(5, 0), a.noise(5, 1))
+    assert not np.allclose(a.noise(5, 0), make_gan(seed=2).noise(5, 0))
+    before = a.noise(5, 0).numpy()
+    a.train_step(tf.zeros((4, 2)))
+    assert not np.allclose(before, a.noise(5, 0))
+    z = a.noise(64, 0).numpy()
+    assert abs(z.mean()) < 0.3 and 0.8 < z.std() < 1.2
+
+
+def test_bad_arguments_are_rejected_with_the_fix():
+    g, d = mlp_generator(4, 2), mlp_discriminator(2)
+    with pytest.raises(ValueError, match="`latent_dim` must be a positive integer"):
+        GAN(g, d, latent_dim=0)
+    with pytest.raises(ValueError, match="`generator_loss` must be one of"):
+        GAN(g, d, latent_dim=4, generator_loss="wasserstein")
+    with pytest.raises(ValueError, match="`d_steps` must be an integer >= 1"):
+        GAN(g, d, latent_dim=4, d_steps=0)
+    model = GAN(g, d, latent_dim=4)
+    with pytest.raises(ValueError, match="not compiled"):
+        model.noise(2)
+    opt = keras.optimizers.Adam()
+    with pytest.raises(ValueError, match="must be two optimizer objects"):
+        model.compile(g_optimizer=opt, d_optimizer=opt)
+    with pytest.raises(ValueError, match="must be a keras.optimizers.Optimizer"):
+        model.compile(g_optimizer="adam", d_optimizer=keras.optimizers.Adam())
+    with pytest.raises(ValueError, match="is unconditional"):
+        model.generate(np.zeros((1, 4), np.float32), labels=np.zeros(1))
+
+
+def test_fit_logs_means_and_generate_is_inference_mode():
+    model = GAN(dcgan_generator(8, 8, 1, base_filters=4), dcgan_discriminator(8, 1, base_filters=4),
+                latent_dim=8)
+    model.compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+                  d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+    history = model.fit(tf.data.Dataset.from_tensor_slices(np.zeros((32, 8, 8, 1), np.float32))
+                        .batch(8), epochs=2, verbose=0)
+    assert set(history.history) == {"d_loss", "g_loss"}
+    assert len(history.history["d_loss"]) == 2
+    z = np.random.default_rng(0).normal(size=(3, 8)).astype(np.float32)
+    np.testing.assert_allclose(model(z), model.generator(z, training=False), atol=1e-6)
+    assert isinstance(model, AdversarialModel)
+
+
+def test_keras_file_round_trip_with_safe_mode(tmp_path):
+    model = make_gan(d_steps=2, generator_loss="minimax")
+    model.fit(tf.zeros((16, 2)), epochs=1, batch_size=8, verbose=0)
+    path = str(tmp_path / "gan.keras")
+    model.save(path)
+    loaded = keras.models.load_model(path, safe_mode=True)
+    assert isinstance(loaded, GAN)
+    assert (loaded.d_steps, loaded.generator_loss, loaded.latent_dim) == (2, "minimax", 4)
+    assert int(loaded.g_optimizer.iterations) == int(model.g_optimizer.iterations) == 2
+    z = np.ones((2, 4), np.float32)
+    np.testing.assert_allclose(loaded.generate(z), model.generate(z), atol=1e-6)

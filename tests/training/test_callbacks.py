@@ -1,0 +1,80 @@
+"""NaN guard keeps the last good checkpoint; sample grids; corrupt backups."""
+
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+from tfgan_kit.models import GAN
+from tfgan_kit.nets import mlp_discriminator, mlp_generator
+from tfgan_kit.training import NaNGuard, NonFiniteLossError, ResumableBackup, SampleGrid
+from tfgan_kit.training.images import image_grid
+
+
+def ring_gan():
+    keras.utils.set_random_seed(0)
+    model = GAN(mlp_generator(4, 2, hidden=(16,), output_activation="linear"),
+                mlp_discriminator(2, hidden=(16,)), latent_dim=4)
+    model.compile(g_optimizer=keras.optimizers.Adam(1e-3), d_optimizer=keras.optimizers.Adam(1e-3))
+    return model
+
+
+def test_nan_guard_stops_and_keeps_the_last_good_checkpoint(tmp_path):
+    good = np.random.default_rng(0).normal(size=(16, 2)).astype(np.float32)
+    bad = good.copy()
+    bad[3] = np.nan
+    # Epoch 1: finite data; epoch 2: a NaN example poisons the losses.
+    stream = tf.data.Dataset.from_tensor_slices(np.concatenate([good, bad])).batch(8)
+    model = ring_gan()
+    backup = str(tmp_path / "backup")
+    snapshot = {}
+
+    class Snapshot(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            snapshot[epoch] = [w.numpy().copy() for w in self.model.weights]
+
+    with pytest.raises(NonFiniteLossError, match="last good checkpoint is kept"):
+        model.fit(stream, epochs=2, steps_per_epoch=2, verbose=0,
+                  callbacks=[NaNGuard(check_every=1), ResumableBackup(backup), Snapshot()])
+    with open(os.path.join(backup, "training_metadata.json")) as f:
+        assert json.load(f)["epoch"] == 1
+    restored = ring_gan()
+    restored.load_weights(os.path.join(backup, "latest.weights.h5"))
+    assert list(snapshot) == [0]
+    for w, expected in zip(restored.weights, snapshot[0]):
+        assert np.all(np.isfinite(w.numpy()))
+        np.testing.assert_allclose(w.numpy(), expected, atol=0)
+
+
+def test_corrupt_backup_gets_a_clear_error(tmp_path):
+    backup = tmp_path / "backup"
+    backup.mkdir()
+    (backup / "latest.weights.h5").write_bytes(b"not an h5 file")
+    model = ring_gan()
+    with pytest.raises(ValueError, match="corrupt or from another model"):
+        model.fit(tf.zeros((8, 2)), epochs=1, batch_size=8, verbose=0,
+                  callbacks=[ResumableBackup(str(backup))])
+    assert (backup / "latest.weights.h5").read_bytes() == b"not an h5 file"
+
+
+def test_sample_grid_writes_numbered_pngs_and_scatter(tmp_path):
+    model = ring_gan()
+    callback = SampleGrid(str(tmp_path / "s"), num_samples=50, every_epochs=2,
+                          reference=np.zeros((1, 2)))
+    model.fit(tf.zeros((8, 2)), epochs=4, batch_size=8, verbose=0, callbacks=[callback])
+    assert sorted(os.listdir(tmp_path / "s")) == ["epoch_0002.png", "epoch_0004.png"]
+    assert Image.open(tmp_path / "s" / "epoch_0002.png").size == (512, 512)
+
+
+def test_image_grid_layout_and_value_mapping():
+    images = np.stack([np.full((2, 3, 1), v, np.float32) for v in (-1.0, 0.0, 1.0)])
+    grid = image_grid(images, columns=2, padding=1)
+    assert grid.shape == (2 * 3 + 1, 2 * 4 + 1, 1)
+    assert grid[1, 1, 0] == 0 and grid[1, 5, 0] == 128 and grid[4, 1, 0] == 255
+    assert grid[0, 0, 0] == 0 and grid[4, 5, 0] == 0  # padding and the empty cell
+    with pytest.raises(ValueError, match="must have shape"):
+        image_grid(np.zeros((2, 4, 4, 2)))

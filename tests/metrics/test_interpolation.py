@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tfgan_kit.metrics import interpolate_latents, save_image_grid
+from tfgan_kit.metrics import interpolate_latents, save_interpolation_grid
 
 
 def test_linear_endpoints_and_midpoint():
@@ -31,11 +31,11 @@ def test_slerp_follows_the_great_circle():
     assert batch.shape == (2, 4, 3) and np.allclose(batch[1, -1], z0, atol=1e-6)
 
 
-def test_save_image_grid_layout(tmp_path):
+def test_save_interpolation_grid_layout(tmp_path):
     images = np.full((2, 3, 4, 4, 1), -1.0, np.float32)
     images[1, 2] = 1.0  # last image of the second row is white
     path = tmp_path / "sub" / "grid.png"
-    grid = save_image_grid(images, str(path), padding=1)
+    grid = save_interpolation_grid(images, str(path))
     assert grid.shape == (2 * 5 + 1, 3 * 5 + 1, 1)
     written = np.asarray(Image.open(path))
     assert written.shape == (11, 16)
@@ -48,5 +48,5 @@ def test_bad_input(tmp_path):
         interpolate_latents(np.zeros(2), np.ones(2), 3, method="cubic")
     with pytest.raises(ValueError, match="`steps` must be at least 2"):
         interpolate_latents(np.zeros(2), np.ones(2), 1)
-    with pytest.raises(ValueError, match="1 or 3 channels"):
-        save_image_grid(np.zeros((2, 4, 4, 2)), str(tmp_path / "x.png"))
+    with pytest.raises(ValueError, match=r"\[rows, steps, height, width, 1 or 3\]"):
+        save_interpolation_grid(np.zeros((2, 4, 4, 2)), str(tmp_path / "x.png"))

@@ -1,28 +1,42 @@
 """Evaluation metrics for generative models: pure functions on arrays of features or images.
 
-Every metric cites its paper and defaults in its docstring; see issue 3 and the README.
+Each metric cites its paper, equation and defaults in its docstring. Feature extractors
+(`InceptionFeatures`, `ClassifierFeatures`, `train_digits_classifier`) turn images into the
+features FID, KID, precision/recall and density/coverage compare; `MetricsCallback` computes
+chosen metrics during ``fit``; ``python -m tfgan_kit.evaluate`` is the command line.
 """
 
+from tfgan_kit.metrics.features import (
+    ClassifierFeatures,
+    FeatureExtractor,
+    Features,
+    InceptionFeatures,
+    train_digits_classifier,
+)
 from tfgan_kit.metrics.frechet_distance import (
     FeatureStatistics,
     frechet_distance,
     frechet_distance_from_statistics,
 )
 from tfgan_kit.metrics.inception_score import MeanStd, inception_score
-from tfgan_kit.metrics.interpolation import interpolate_latents, save_image_grid
+from tfgan_kit.metrics.interpolation import interpolate_latents, save_interpolation_grid
 from tfgan_kit.metrics.kernel_distance import kernel_distance
-from tfgan_kit.metrics.ms_ssim import ms_ssim_diversity
 from tfgan_kit.metrics.mode_coverage import ModeCoverage, mode_coverage
+from tfgan_kit.metrics.ms_ssim import ms_ssim_diversity
 from tfgan_kit.metrics.parzen import parzen_log_likelihood
-from tfgan_kit.metrics.sliced_wasserstein import sliced_wasserstein_distance
 from tfgan_kit.metrics.precision_recall import (
     density_coverage,
     precision_recall,
     precision_recall_density_coverage,
 )
+from tfgan_kit.metrics.sliced_wasserstein import sliced_wasserstein_distance
 
 __all__ = [
+    "ClassifierFeatures",
+    "FeatureExtractor",
     "FeatureStatistics",
+    "Features",
+    "InceptionFeatures",
     "MeanStd",
     "ModeCoverage",
     "density_coverage",
@@ -36,6 +50,7 @@ __all__ = [
     "parzen_log_likelihood",
     "precision_recall",
     "precision_recall_density_coverage",
-    "save_image_grid",
+    "save_interpolation_grid",
     "sliced_wasserstein_distance",
+    "train_digits_classifier",
 ]

@@ -63,44 +63,34 @@ def interpolate_latents(z0, z1, steps: int, method: str = "linear") -> np.ndarra
     return result[0] if a.ndim == 1 else result
 
 
-def save_image_grid(images, path: str, columns: int | None = None, padding: int = 1) -> np.ndarray:
-    """Writes images in [-1, 1] as one PNG grid, row-major, and returns the uint8 grid.
+def save_interpolation_grid(images, path: str) -> np.ndarray:
+    """Writes generated interpolations as one PNG: one row per interpolation, one column per step.
+
+    Typical use: ``G(interpolate_latents(z0, z1, steps, "slerp"))`` reshaped to
+    ``[rows, steps, H, W, C]``. The tiling is `tfgan_kit.training.images.image_grid` (1-pixel
+    black padding, [-1, 1] mapped to 0..255).
 
     Args:
-        images: ``[N, H, W, C]`` with C in {1, 3}, or ``[rows, columns, H, W, C]`` (e.g. the
-            `interpolate_latents` batch, one interpolation per row).
+        images: ``[rows, steps, H, W, C]`` images in [-1, 1], C in {1, 3}.
         path: output ``.png`` path; parent directories are created.
-        columns: images per row for 4-D input. Defaults to ``ceil(sqrt(N))``.
-        padding: pixels of black border between images. Defaults to `1`.
 
     Returns:
-        The uint8 grid array written to `path` (``[rows*(H+p)+p, cols*(W+p)+p, C]``).
+        The uint8 grid written to `path`, ``[rows*(H+1)+1, steps*(W+1)+1, C]``.
 
     Raises:
-        ValueError: on a wrong rank or channel count.
+        ValueError: if `images` is not 5-D with 1 or 3 channels.
     """
     from PIL import Image
 
+    from tfgan_kit.training.images import image_grid  # lazy: keeps metrics import-light
+
     images = np.asarray(images, dtype=np.float32)
-    if images.ndim == 5:
-        rows, columns = images.shape[:2]
-        images = images.reshape((-1,) + images.shape[2:])
-    elif images.ndim == 4:
-        columns = columns or int(np.ceil(np.sqrt(len(images))))
-        rows = int(np.ceil(len(images) / columns))
-    else:
+    if images.ndim != 5 or images.shape[-1] not in (1, 3):
         raise ValueError(
-            f"`images` must be [N, H, W, C] or [rows, cols, H, W, C]. Received: {images.shape}"
+            "`images` must have shape [rows, steps, height, width, 1 or 3]. "
+            f"Received: shape={images.shape}"
         )
-    n, h, w, c = images.shape
-    if c not in (1, 3):
-        raise ValueError(f"`images` must have 1 or 3 channels. Received: shape={images.shape}")
-    pixels = np.round((np.clip(images, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
-    grid = np.zeros((rows * (h + padding) + padding, columns * (w + padding) + padding, c), np.uint8)
-    for index in range(n):
-        top = padding + (index // columns) * (h + padding)
-        left = padding + (index % columns) * (w + padding)
-        grid[top : top + h, left : left + w] = pixels[index]
+    grid = image_grid(images.reshape((-1,) + images.shape[2:]), columns=images.shape[1])
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    Image.fromarray(grid[..., 0] if c == 1 else grid).save(path)
+    Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid).save(path)
     return grid

@@ -1,13 +1,13 @@
 """Concept sets: in-memory masks, image-level broadcast, Broden-style folders, NEIGHBORS."""
 
-import csv
 import os
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from tfgan_kit.explain import ConceptSet, load_broden, nearest_concepts, parse
+
+from .broden_folder import write_broden
 
 
 def _masks(rng, n=4, h=5, w=6):
@@ -45,47 +45,8 @@ def test_from_masks_errors():
         ConceptSet.from_masks({"a": np.zeros((2, 3, 3), bool), "b": np.zeros(3, bool)})
 
 
-def _write_png(path, array):
-    Image.fromarray(array.astype(np.uint8)).save(path)
-
-
-def _write_broden(root, n=3, size=8):
-    """A tiny Broden-style folder; returns the expected masks, written independently of the loader."""
-    images = os.path.join(root, "images")
-    os.makedirs(images)
-    with open(os.path.join(root, "label.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["number", "name", "category"])
-        w.writerows([[1, "sky", "object(1)"], [2, "red-c", "color(1)"], [300, "traffic light", "object(1)"],
-                     [7, "beach", "scene(1)"]])
-    expected = {k: np.zeros((n, size, size), bool) for k in ("sky", "red-c", "traffic_light", "beach")}
-    rows = []
-    for i in range(n):
-        _write_png(os.path.join(images, f"im{i}.jpg"), np.full((size, size, 3), 40 * i))
-        obj = np.zeros((size, size), np.int64)
-        obj[: 2 + i, :] = 1  # sky
-        obj[5:, 1 + i : 4 + i] = 300  # label > 255: R = 300 % 256, G = 300 // 256
-        expected["sky"][i] = obj == 1
-        expected["traffic_light"][i] = obj == 300
-        rgb = np.stack([obj % 256, obj // 256, np.zeros_like(obj)], -1)
-        _write_png(os.path.join(images, f"im{i}_object.png"), rgb)
-        color = np.zeros((size, size, 3))
-        color[:, : i + 1, 0] = 2
-        expected["red-c"][i] = color[..., 0] == 2
-        _write_png(os.path.join(images, f"im{i}_color.png"), color)
-        scene = "7" if i != 1 else ""
-        expected["beach"][i] = i != 1
-        rows.append([f"im{i}.jpg", "train", size, size, size, size, f"im{i}_object.png",
-                     f"im{i}_color.png", scene])
-    with open(os.path.join(root, "index.csv"), "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["image", "split", "ih", "iw", "sh", "sw", "object", "color", "scene"])
-        w.writerows(rows)
-    return expected
-
-
 def test_load_broden_decodes_r_plus_256_g_and_scene_labels(tmp_path):
-    expected = _write_broden(str(tmp_path))
+    expected = write_broden(str(tmp_path))
     probe = load_broden(str(tmp_path))
     assert sorted(probe.concepts.names) == sorted(expected)
     for name, mask in expected.items():
@@ -102,7 +63,7 @@ def test_load_broden_decodes_r_plus_256_g_and_scene_labels(tmp_path):
 def test_load_broden_errors(tmp_path):
     with pytest.raises(FileNotFoundError, match="index.csv"):
         load_broden(str(tmp_path))
-    _write_broden(str(tmp_path))
+    write_broden(str(tmp_path))
     with pytest.raises(ValueError, match="Unknown categories"):
         load_broden(str(tmp_path), categories=["material"])
     os.remove(os.path.join(tmp_path, "images", "im0.jpg"))

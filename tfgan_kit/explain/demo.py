@@ -17,42 +17,44 @@ from tfgan_kit.explain.shapes import shapes_dataset
 
 
 def shapes_classifier(image_size: int = 32, num_labels: int = 12, width: int = 32) -> keras.Model:
-    """A small convolutional multi-label classifier; convolutions are named ``conv1``..``conv3``.
+    """A small convolutional multi-label classifier; convolutions are named ``conv1``..``conv4``.
 
     Args:
         image_size: input side. Defaults to `32`.
         num_labels: sigmoid outputs. Defaults to `12` ((kind, colour) pairs).
-        width: filters of ``conv2`` and ``conv3`` (``conv1`` has half). Defaults to `32`.
+        width: filters of ``conv2`` and ``conv3`` (``conv1`` has half, ``conv4`` twice).
+            Defaults to `32`.
     """
     inputs = keras.Input((image_size, image_size, 3))
     x = keras.layers.Conv2D(width // 2, 3, padding="same", activation="relu", name="conv1")(inputs)
     x = keras.layers.Conv2D(width, 3, strides=2, padding="same", activation="relu", name="conv2")(x)
     x = keras.layers.Conv2D(width, 3, padding="same", activation="relu", name="conv3")(x)
+    x = keras.layers.Conv2D(2 * width, 3, strides=2, padding="same", activation="relu", name="conv4")(x)
     x = keras.layers.GlobalMaxPooling2D()(x)
     outputs = keras.layers.Dense(num_labels, name="logits")(x)
     return keras.Model(inputs, outputs, name="shapes_classifier")
 
 
 def train_shapes_classifier(
-    num_images: int = 2000, image_size: int = 32, epochs: int = 6, seed: int = 0
+    num_images: int = 1500, image_size: int = 32, epochs: int = 6, seed: int = 0
 ) -> tuple[keras.Model, dict]:
     """Trains :func:`shapes_classifier` on freshly generated shapes; returns it and the fit history."""
     keras.utils.set_random_seed(seed)
     data = shapes_dataset(num_images, image_size, seed=seed)
     model = shapes_classifier(image_size, data.labels.shape[1])
     model.compile(
-        optimizer=keras.optimizers.Adam(2e-3),
+        optimizer=keras.optimizers.Adam(3e-3),
         loss=keras.losses.BinaryCrossentropy(from_logits=True),
         metrics=[keras.metrics.BinaryAccuracy(threshold=0.0)],
     )
-    history = model.fit(data.images, data.labels, batch_size=64, epochs=epochs, verbose=0)
+    history = model.fit(data.images, data.labels, batch_size=32, epochs=epochs, verbose=0)
     return model, history.history
 
 
 def run_shapes_demo(
     out_dir: str,
-    layer: str = "conv3",
-    num_train: int = 2000,
+    layer: str = "conv4",
+    num_train: int = 1500,
     num_probe: int = 400,
     epochs: int = 6,
     seed: int = 0,

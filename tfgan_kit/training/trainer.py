@@ -137,6 +137,7 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
     start_epoch = ResumableBackup.saved_epoch(paths["backup"])
     steps = steps_per_epoch(config, start_epoch)
     dataset = build_dataset(config, start_epoch)
+    keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
     with strategy.scope():
         model = registry.get_scheme(config.scheme)(config)
     if start_epoch < config.train.epochs:

@@ -9,12 +9,6 @@ from tfgan_kit.data import digits_arrays
 from tfgan_kit.metrics import ClassifierFeatures, InceptionFeatures, train_digits_classifier
 
 
-@pytest.fixture(scope="module")
-def digits_classifier(tmp_path_factory):
-    path = str(tmp_path_factory.mktemp("classifier") / "digits8.keras")
-    return train_digits_classifier(8, cache_path=path), path
-
-
 def test_digits_classifier_learns_and_caches(digits_classifier):
     model, path = digits_classifier
     assert model.validation_accuracy > 0.95  # held-out 20%; chance is 0.1

@@ -143,6 +143,13 @@ class ProgressiveGenerator(keras.Model):
         """The fade-in weight variable of the newest block."""
         return self.fade.alpha
 
+    def active_variables(self, level: int, fade_in: bool) -> list:
+        """Trainable variables that ``call(z, level=level, fade_in=fade_in)`` uses."""
+        layers = self.blocks[: level + 1] + [self.to_rgb[level]]
+        if fade_in and level > 0:
+            layers.append(self.to_rgb[level - 1])
+        return [v for layer in layers for v in layer.trainable_variables]
+
     def call(self, z, labels=None, level: int | None = None, fade_in: bool = False):
         level = self.levels - 1 if level is None else level
         if not 0 <= level < self.levels:
@@ -266,6 +273,13 @@ class ProgressiveDiscriminator(keras.Model):
     def alpha(self):
         """The fade-in weight variable of the newest block."""
         return self.fade.alpha
+
+    def active_variables(self, level: int, fade_in: bool) -> list:
+        """Trainable variables that ``call`` uses on images of side ``4 * 2^level``."""
+        layers = self.blocks[: level + 1] + [self.from_rgb[level]]
+        if fade_in and level > 0:
+            layers.append(self.from_rgb[level - 1])
+        return [v for layer in layers for v in layer.trainable_variables]
 
     def level_of(self, images) -> int:
         """The level whose resolution matches the images' static side; raises otherwise."""

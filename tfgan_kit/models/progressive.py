@@ -1,0 +1,306 @@
+"""Progressive GAN (Karras et al. 2018): WGAN-GP + drift, growing 4x4 -> final inside ``fit``.
+
+Each ``train_step`` is one iteration of the paper's training loop at the current phase:
+
+1. read the phase from the images-shown counter: level (resolution ``4 * 2^level``), fading or
+   not, and alpha (rising linearly over the fade-in); write alpha into the nets' FadeIn variables;
+2. show real images at the current resolution: box-downsampled from the data resolution and,
+   during a fade-in, blended with their 2x down-up version by alpha (official ``process_reals``);
+3. one critic update on ``E[D(G(z))] - E[D(x)] + lambda * GP + epsilon_drift * E[D(x)^2]``
+   (lambda 10, target 1, epsilon_drift 0.001; appendix A.1), or least squares;
+4. one generator update on ``-E[D(G(z))]``; then the EMA generator (decay 0.999) is updated and
+   the images-shown counter advances by the global batch.
+
+Growth without rebuilding: the nets hold every resolution's layers from the start (DESIGN.md
+fact 10, "built whole"); the Python level selects the path, so each (level, fading) pair is
+traced once and ``make_train_function`` installs a dispatcher that picks the step function of
+the current phase before every call (Keras' ``fit`` reads ``model.train_function`` each step).
+The counter, the level and the alpha variables are model weights, so a checkpoint resumed
+mid-phase continues at the same resolution, alpha and count.
+
+Reference: Karras et al., "Progressive Growing of GANs for Improved Quality, Stability, and
+Variation", ICLR 2018, sections 3-4 and appendix A.1 (https://arxiv.org/abs/1710.10196);
+Gulrajani et al. 2017, Algorithm 1 (WGAN-GP).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfgan_kit.losses.least_squares import (
+    least_squares_discriminator_loss,
+    least_squares_generator_loss,
+)
+from tfgan_kit.losses.penalties import drift_penalty, gradient_penalty
+from tfgan_kit.losses.wasserstein import wasserstein_discriminator_loss, wasserstein_generator_loss
+from tfgan_kit.models.base import AdversarialModel
+from tfgan_kit.nets.progressive import ProgressiveDiscriminator, ProgressiveGenerator
+from tfgan_kit.training.progressive import GrowthSchedule
+
+LOSSES = ("wgan_gp", "lsgan")
+
+
+def _upsample(images, factor: int):
+    return tf.repeat(tf.repeat(images, factor, axis=1), factor, axis=2) if factor > 1 else images
+
+
+def _downsample(images, factor: int):
+    return tf.nn.avg_pool2d(images, factor, factor, "VALID") if factor > 1 else images
+
+
+@keras.saving.register_keras_serializable(package="tfgan_kit")
+class ProgressiveGAN(AdversarialModel):
+    """Karras et al. 2018: progressive growing with fade-in, WGAN-GP + drift, EMA generator.
+
+    Compile with the paper's optimizers: ``keras.optimizers.Adam(1e-3, beta_1=0.0, beta_2=0.99,
+    epsilon=1e-8)`` for each net. Feed batches of real images at the final resolution in [-1, 1];
+    the step shows them at the current resolution. Logs: ``d_loss``, ``g_loss``,
+    ``gradient_penalty``, ``drift`` (epoch means) and the instantaneous ``alpha``,
+    ``resolution`` and ``images_shown``.
+
+    Args:
+        generator: a :class:`ProgressiveGenerator`.
+        discriminator: a :class:`ProgressiveDiscriminator` of the same resolution.
+        latent_dim: width of z (the generator's).
+        schedule: the :class:`GrowthSchedule` (phase lengths in images, batch sizes, resets).
+        loss: ``"wgan_gp"`` (paper) or ``"lsgan"`` (Mao et al. 2017). Defaults to `"wgan_gp"`.
+        gradient_penalty_weight: lambda. Defaults to `10.0`.
+        drift_weight: epsilon_drift on ``E[D(x)^2]`` (WGAN-GP only). Defaults to `0.001`.
+        ema_decay: decay of the generator's moving average used by :meth:`generate`.
+            Defaults to `0.999`.
+        seed: noise seed. Defaults to `0`.
+
+    Raises:
+        ValueError: for nets of the wrong type or resolution, an unknown loss, or a decay
+            outside [0, 1).
+    """
+
+    log_names = ("d_loss", "g_loss", "gradient_penalty", "drift")
+
+    def __init__(
+        self,
+        generator: ProgressiveGenerator,
+        discriminator: ProgressiveDiscriminator,
+        latent_dim: int,
+        schedule: GrowthSchedule,
+        loss: str = "wgan_gp",
+        gradient_penalty_weight: float = 10.0,
+        drift_weight: float = 1e-3,
+        ema_decay: float = 0.999,
+        seed: int = 0,
+        **kwargs: Any,
+    ):
+        super().__init__(generator, discriminator, latent_dim, seed=seed, **kwargs)
+        if isinstance(schedule, dict):
+            schedule = GrowthSchedule.from_config(schedule)
+        self._check_parts(generator, discriminator, latent_dim, schedule, loss, ema_decay)
+        self.schedule = schedule
+        self.loss = loss
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
+        self.drift_weight = float(drift_weight)
+        self.ema_decay = float(ema_decay)
+        self.generator_ema = ProgressiveGenerator.from_config(
+            {**generator.get_config(), "name": "generator_ema"}
+        )
+        self.generator_ema.set_weights(generator.get_weights())
+        self._ema_pairs = list(zip(self.generator_ema.trainable_weights,
+                                   generator.trainable_weights))
+        self.generator_ema.trainable = False
+        state = dict(shape=(), trainable=False, aggregation="only_first_replica")
+        self.images_shown = self.add_weight(name="images_shown", dtype="int64",
+                                            initializer="zeros", **state)
+        self.level = self.add_weight(name="level", dtype="int32", initializer="zeros", **state)
+        self._phase = (0, False)
+        self._active_level = None
+
+    @staticmethod
+    def _check_parts(generator, discriminator, latent_dim, schedule, loss, ema_decay):
+        if not isinstance(generator, ProgressiveGenerator) or not isinstance(
+            discriminator, ProgressiveDiscriminator
+        ):
+            raise ValueError(
+                "ProgressiveGAN needs a ProgressiveGenerator and a ProgressiveDiscriminator "
+                f"(tfgan_kit.nets.progressive). Received: {type(generator).__name__}, "
+                f"{type(discriminator).__name__}"
+            )
+        sizes = {generator.resolution, discriminator.resolution, schedule.final_resolution}
+        if len(sizes) != 1 or generator.latent_dim != latent_dim:
+            raise ValueError(
+                f"Generator, discriminator and schedule must share one final resolution and the "
+                f"generator must take latent_dim={latent_dim}. Received: resolutions "
+                f"{generator.resolution}, {discriminator.resolution}, "
+                f"{schedule.final_resolution}; generator latent_dim={generator.latent_dim}"
+            )
+        if loss not in LOSSES:
+            raise ValueError(f"`loss` must be one of {LOSSES}. Received: loss={loss!r}")
+        if not 0.0 <= ema_decay < 1.0:
+            raise ValueError(f"`ema_decay` must be in [0, 1). Received: ema_decay={ema_decay}")
+
+    # ---------------------------------------------------------------- growth dispatch
+    def make_train_function(self, force: bool = False):
+        """Installs a dispatcher running the step function traced for the current phase."""
+        if self.train_function is not None and not force:
+            return self.train_function
+        step_functions = {}
+
+        def train_function(iterator):
+            key = self._enter_phase()
+            if key not in step_functions:
+                keras.Model.make_train_function(self, force=True)
+                step_functions[key] = self.train_function
+                self.train_function = train_function
+            return step_functions[key](iterator)
+
+        self.train_function = train_function
+        return train_function
+
+    def _enter_phase(self) -> tuple[int, bool]:
+        """Reads the phase from ``images_shown``; resets the optimizers at a new resolution."""
+        phase = self.schedule.phase(int(self.images_shown.numpy()))
+        if self._active_level is not None and phase.level != self._active_level:
+            if self.schedule.reset_optimizers:
+                for optimizer in (self.g_optimizer, self.d_optimizer):
+                    reset_optimizer_state(optimizer)
+        self._active_level = phase.level
+        self.level.assign(phase.level)
+        self._phase = (phase.level, phase.fading)
+        return self._phase
+
+    # ------------------------------------------------------------------- train step
+    def train_step(self, data):
+        """One critic and one generator update at the current (level, fading) phase."""
+        level, fading = self._phase
+        replicas = tf.distribute.get_strategy().num_replicas_in_sync
+        alpha = self.schedule.alpha(self.images_shown, level) if fading else tf.constant(1.0)
+        for net in (self.generator, self.discriminator, self.generator_ema):
+            net.alpha.assign(alpha)
+        reals = self._reals(self.real_images(data), level, fading, alpha, replicas)
+        batch = reals.shape[0]
+        z_d = self.noise(batch, stream=3 * level)
+        # Interpolation weights u ~ U(0, 1): the normal CDF of a stateless normal draw, so they
+        # are reproducible and replica-consistent like the noise.
+        mix_z = self.noise(batch, stream=3 * level + 1)[:, 0]
+        mix = 0.5 * (1.0 + tf.math.erf(mix_z / np.sqrt(2.0)))
+
+        def generate(z):
+            return self.generator(z, level=level, fade_in=fading, training=True)
+
+        def critic(images):
+            return self.discriminator(images, fade_in=fading, training=True)
+
+        def d_loss_fn():
+            fakes = generate(z_d)
+            real_scores, fake_scores = critic(reals), critic(fakes)
+            if self.loss == "lsgan":
+                zero = tf.constant(0.0)
+                return least_squares_discriminator_loss(real_scores, fake_scores), zero, zero
+            penalty = gradient_penalty(critic, reals, fakes, mix)
+            drift = drift_penalty(real_scores)
+            loss = (wasserstein_discriminator_loss(real_scores, fake_scores)
+                    + self.gradient_penalty_weight * penalty + self.drift_weight * drift)
+            return loss, penalty, drift
+
+        d_loss, penalty, drift = self.optimize(
+            self.d_optimizer, self.discriminator.active_variables(level, fading), d_loss_fn)
+        z_g = self.noise(batch, stream=3 * level + 2)
+        generator_loss = (least_squares_generator_loss if self.loss == "lsgan"
+                          else wasserstein_generator_loss)
+        g_loss = self.optimize(self.g_optimizer, self.generator.active_variables(level, fading),
+                               lambda: generator_loss(critic(generate(z_g))))
+        for ema, weight in self._ema_pairs:
+            ema.assign(weight + self.ema_decay * (ema - weight))
+        self.images_shown.assign_add(tf.constant(batch * replicas, tf.int64))
+        logs = self.record(d_loss=d_loss, g_loss=g_loss, gradient_penalty=penalty, drift=drift)
+        shape = logs["d_loss"].shape
+        state = {"alpha": alpha, "resolution": tf.constant(4.0 * 2**level),
+                 "images_shown": tf.cast(self.images_shown, tf.float32)}
+        return {**logs, **{k: tf.reshape(tf.cast(v, tf.float32), shape) for k, v in state.items()}}
+
+    def _reals(self, images, level: int, fading: bool, alpha, replicas: int):
+        """Real images at the current resolution, blended with their down-up version by alpha."""
+        final = self.schedule.final_resolution
+        if images.shape[1] != final or images.shape[2] != final:
+            raise ValueError(
+                f"ProgressiveGAN takes real images at the final resolution {final}x{final}. "
+                f"Received: batch of shape {tuple(images.shape)}"
+            )
+        available = images.shape[0]
+        batch = self.schedule.batch_size(level, available * replicas) // replicas
+        if available is None or batch > available or batch < 1:
+            raise ValueError(
+                f"The batch size schedule asks for {batch} images per replica at "
+                f"{4 * 2**level}x{4 * 2**level}, but the data batch holds {available}: use a "
+                "fixed data batch at least as large as every scheduled batch size."
+            )
+        reals = _downsample(tf.cast(images[:batch], tf.float32), final // (4 * 2**level))
+        if fading and level > 0:
+            coarse = _upsample(_downsample(reals, 2), 2)
+            reals = coarse + (reals - coarse) * alpha
+        return reals
+
+    # -------------------------------------------------------------------- sampling
+    def generate(self, z, labels=None, training: bool = False, resolution: int | None = None):
+        """EMA generator samples in [-1, 1] at ``resolution`` (``None`` = final), alpha = 1.
+
+        Args:
+            z: float32 ``[batch, latent_dim]``.
+            labels: must be ``None`` (unconditional scheme).
+            training: unused by the EMA generator (no batch statistics); kept for the API.
+            resolution: 4, 8, ..., final; ``None`` for the final resolution.
+
+        Raises:
+            ValueError: for labels or a resolution that is not one of the grown sizes.
+        """
+        del training
+        if labels is not None:
+            raise ValueError("ProgressiveGAN is unconditional: call generate(z) without `labels`.")
+        level = None
+        if resolution is not None:
+            sizes = [4 * 2**k for k in range(self.schedule.num_levels)]
+            if resolution not in sizes:
+                raise ValueError(
+                    f"`resolution` must be one of {sizes}. Received: resolution={resolution}"
+                )
+            level = sizes.index(resolution)
+        return tf.clip_by_value(self.generator_ema(z, level=level), -1.0, 1.0)
+
+    @property
+    def phase(self):
+        """The :class:`GrowthPhase` after the images shown so far."""
+        return self.schedule.phase(int(self.images_shown.numpy()))
+
+    def training_callbacks(self, config, workdir: str) -> list:
+        """Adds a console log of each change of resolution or phase."""
+        del config, workdir
+        from tfgan_kit.training.progressive import GrowthLogger
+
+        return [GrowthLogger()]
+
+    def get_config(self) -> dict:
+        """Adds the schedule and the loss settings to the base config."""
+        return {
+            **super().get_config(),
+            "schedule": self.schedule.get_config(),
+            "loss": self.loss,
+            "gradient_penalty_weight": self.gradient_penalty_weight,
+            "drift_weight": self.drift_weight,
+            "ema_decay": self.ema_decay,
+        }
+
+
+def reset_optimizer_state(optimizer: keras.optimizers.Optimizer) -> None:
+    """Zeros an optimizer's moments and step count (keeps its learning rate).
+
+    The step count is reset too, so Adam's bias correction starts afresh, as the official code's
+    ``reset_optimizer_state`` does. Under loss scaling the inner optimizer is reset.
+
+    Reference: Karras et al. 2018, official ``train.py`` (``reset_opt_for_new_lod``).
+    """
+    inner = getattr(optimizer, "inner_optimizer", optimizer)
+    for variable in inner.variables:
+        if variable.name != "learning_rate":
+            variable.assign(tf.zeros_like(variable))

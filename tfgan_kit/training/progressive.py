@@ -1,0 +1,177 @@
+"""Progressive growing schedule (Karras et al. 2018, section 3) and the ``pggan`` scheme builder.
+
+Training is measured in real images shown to the discriminator. At 4x4 the nets train for
+``stabilize_images``; then each new resolution first fades in over ``fade_images`` (alpha rises
+linearly 0 -> 1) and is then stabilised for ``stabilize_images``; the final resolution trains
+on for as long as ``fit`` runs. This is the official code's ``lod_training_kimg`` /
+``lod_transition_kimg`` schedule (paper: 800k images each).
+
+Reference: Karras et al. 2018, "Progressive Growing of GANs", section 3 and appendix A.1;
+official ``train.py`` (``TrainingSchedule``). https://arxiv.org/abs/1710.10196
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Mapping
+
+import keras
+import tensorflow as tf
+
+from tfgan_kit.training.registry import register_scheme
+
+
+@dataclasses.dataclass(frozen=True)
+class GrowthPhase:
+    """Where a run stands: ``level`` (side ``4 * 2^level``), fading in or not, and alpha."""
+
+    level: int
+    fading: bool
+    alpha: float
+
+    @property
+    def resolution(self) -> int:
+        return 4 * 2**self.level
+
+
+@dataclasses.dataclass(frozen=True)
+class GrowthSchedule:
+    """Fade-in / stabilisation phases in images shown, plus per-resolution batch sizes.
+
+    Args:
+        final_resolution: last resolution grown to (power of two >= 4).
+        stabilize_images: images shown per stabilisation phase (and at 4x4). Paper: 800_000.
+        fade_images: images shown while a new resolution fades in. Paper: 800_000.
+        batch_sizes: optional ``{resolution: global batch size}``; resolutions not listed use the
+            incoming data batch. Each must not exceed the data batch (the step uses the first
+            ``batch_size`` images of each incoming batch).
+        reset_optimizers: zero both optimizers' state (moments and step count) when a new
+            resolution starts fading in, as the official code's ``reset_opt_for_new_lod``.
+
+    Raises:
+        ValueError: for a bad resolution, a non-positive phase length or batch size.
+    """
+
+    final_resolution: int
+    stabilize_images: int = 800_000
+    fade_images: int = 800_000
+    batch_sizes: Mapping[int, int] | None = None
+    reset_optimizers: bool = False
+
+    def __post_init__(self):
+        res = self.final_resolution
+        if res < 4 or res & (res - 1):
+            raise ValueError(
+                f"`final_resolution` must be a power of two >= 4. Received: final_resolution={res}"
+            )
+        for name in ("stabilize_images", "fade_images"):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"`{name}` must be a positive number of images. Received: "
+                    f"{name}={getattr(self, name)}"
+                )
+        for key, value in dict(self.batch_sizes or {}).items():
+            if int(key) not in {4 * 2**k for k in range(self.num_levels)} or int(value) < 1:
+                raise ValueError(
+                    f"`batch_sizes` maps resolutions 4..{res} to positive batch sizes. "
+                    f"Received: {key}: {value}"
+                )
+
+    @property
+    def num_levels(self) -> int:
+        return int(math.log2(self.final_resolution)) - 1
+
+    def fade_start(self, level: int) -> int:
+        """Images shown when ``level`` (>= 1) starts fading in."""
+        return self.stabilize_images + (level - 1) * (self.stabilize_images + self.fade_images)
+
+    def phase(self, images_shown: int) -> GrowthPhase:
+        """The phase after ``images_shown`` real images (a pure function of the count)."""
+        period = self.stabilize_images + self.fade_images
+        index, within = divmod(int(images_shown), period)
+        level, fading, alpha = index, False, 1.0
+        if within >= self.stabilize_images:
+            level, fading = index + 1, True
+            alpha = (within - self.stabilize_images) / self.fade_images
+        if level > self.num_levels - 1:  # grown to the final resolution: train on there
+            return GrowthPhase(self.num_levels - 1, False, 1.0)
+        return GrowthPhase(level, fading, alpha)
+
+    def alpha(self, images_shown, level: int) -> tf.Tensor:
+        """In-graph alpha of the fade-in of ``level``: ``clip((n - start) / fade_images, 0, 1)``."""
+        progress = tf.cast(images_shown, tf.float64) - float(self.fade_start(level))
+        return tf.cast(tf.clip_by_value(progress / self.fade_images, 0.0, 1.0), tf.float32)
+
+    def batch_size(self, level: int, default: int) -> int:
+        """Global batch size at ``level``: ``batch_sizes[resolution]`` or ``default``."""
+        sizes = {int(k): int(v) for k, v in dict(self.batch_sizes or {}).items()}
+        return sizes.get(4 * 2**level, int(default))
+
+    def get_config(self) -> dict:
+        """Plain-python fields, for ``get_config`` of the scheme."""
+        config = dataclasses.asdict(self)
+        config["batch_sizes"] = (
+            None if self.batch_sizes is None else {str(k): int(v) for k, v in self.batch_sizes.items()}
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> "GrowthSchedule":
+        config = dict(config)
+        if config.get("batch_sizes") is not None:
+            config["batch_sizes"] = {int(k): int(v) for k, v in config["batch_sizes"].items()}
+        return cls(**config)
+
+
+class GrowthLogger(keras.callbacks.Callback):
+    """Prints each change of resolution or phase of a :class:`ProgressiveGAN` during ``fit``."""
+
+    def __init__(self):
+        super().__init__()
+        self._last = None
+
+    def on_train_batch_end(self, batch: int, logs=None):
+        phase = self.model.schedule.phase(int(self.model.images_shown.numpy()))
+        key = (phase.level, phase.fading)
+        if key != self._last:
+            kind = "fade-in" if phase.fading else "stabilisation"
+            print(f"[pggan] {phase.resolution}x{phase.resolution} {kind} "
+                  f"at {int(self.model.images_shown.numpy())} images")
+            self._last = key
+
+
+@register_scheme("pggan")
+def build_pggan(config):
+    """Builds and compiles :class:`tfgan_kit.models.progressive.ProgressiveGAN` from a config.
+
+    Reads ``config.model`` (nets: ``latent_dim``, ``fmap_base``, ``fmap_max``,
+    ``mbstd_group_size``; scheme: ``loss``, ``gradient_penalty_weight``, ``drift_weight``,
+    ``ema_decay``; schedule: ``stabilize_images``, ``fade_images``, ``batch_sizes``,
+    ``reset_optimizers``), ``config.data`` (``image_size``, ``channels``) and the optimizers of
+    ``config.train``.
+    """
+    from tfgan_kit.models.progressive import ProgressiveGAN
+    from tfgan_kit.nets.progressive import ProgressiveDiscriminator, ProgressiveGenerator
+    from tfgan_kit.training.builders import compile_scheme
+
+    m, d = config.model, config.data
+    channels = d.get("channels", 1) if d.name != "digits" else 1
+    nets_args = dict(resolution=d.image_size, channels=channels, fmap_base=m.fmap_base,
+                     fmap_max=m.fmap_max)
+    keras.utils.set_random_seed(config.seed)
+    generator = ProgressiveGenerator(latent_dim=m.latent_dim, **nets_args)
+    discriminator = ProgressiveDiscriminator(mbstd_group_size=m.mbstd_group_size, **nets_args)
+    schedule = GrowthSchedule(
+        final_resolution=d.image_size,
+        stabilize_images=m.stabilize_images,
+        fade_images=m.fade_images,
+        batch_sizes=None if m.batch_sizes is None else dict(m.batch_sizes),
+        reset_optimizers=m.reset_optimizers,
+    )
+    model = ProgressiveGAN(
+        generator, discriminator, latent_dim=m.latent_dim, schedule=schedule, loss=m.loss,
+        gradient_penalty_weight=m.gradient_penalty_weight, drift_weight=m.drift_weight,
+        ema_decay=m.ema_decay, seed=config.seed,
+    )
+    return compile_scheme(model, config)

@@ -119,7 +119,8 @@ def main():
     print(f"unit masks (quantile + upsample + threshold): {mask_seconds:.2f} s")
     print(f"beam search, bit-packed:                    {search_seconds:.2f} s "
           f"({search_seconds / args.units * 1e3:.0f} ms/unit); target < 60 s")
-    print(f"  mean IoU {np.mean([r.iou for r in results]):.3f}, formula lengths 1/2/3: {lengths.tolist()}")
+    mean_iou = np.mean([r.iou for r in results])
+    print(f"  mean IoU {mean_iou:.3f}, formula lengths 1/2/3: {lengths.tolist()}")
 
     names = concepts.names
     masks = {name: concepts.mask(name) for name in names}
@@ -131,8 +132,9 @@ def main():
         agree += str(formula) == str(results[u].formula) and abs(score - results[u].iou) < 1e-12
     per_unit = (time.perf_counter() - t) / args.baseline_units
     baseline_total = per_unit * args.units
-    print(f"baseline, boolean numpy (official loop):    {per_unit:.2f} s/unit on {args.baseline_units} "
-          f"unit(s) -> {baseline_total:.1f} s extrapolated to {args.units} units; "
+    print(f"baseline, boolean numpy (official loop):    {per_unit:.2f} s/unit on "
+          f"{args.baseline_units} unit(s) -> {baseline_total:.1f} s extrapolated to "
+          f"{args.units} units; "
           f"same formula as fast search on {agree}/{args.baseline_units}")
     print(f"speed-up of the search over the baseline: {baseline_total / search_seconds:.1f}x")
 

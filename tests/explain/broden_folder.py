@@ -12,15 +12,16 @@ def write_png(path, array):
 
 
 def write_broden(root, n=3, size=8):
-    """A tiny Broden-style folder; returns the expected masks, written independently of the loader."""
+    """A tiny Broden-style folder; returns its masks, built independently of the loader."""
     images = os.path.join(root, "images")
     os.makedirs(images)
     with open(os.path.join(root, "label.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["number", "name", "category"])
-        w.writerows([[1, "sky", "object(1)"], [2, "red-c", "color(1)"], [300, "traffic light", "object(1)"],
-                     [7, "beach", "scene(1)"]])
-    expected = {k: np.zeros((n, size, size), bool) for k in ("sky", "red-c", "traffic_light", "beach")}
+        w.writerows([[1, "sky", "object(1)"], [2, "red-c", "color(1)"],
+                     [300, "traffic light", "object(1)"], [7, "beach", "scene(1)"]])
+    names = ("sky", "red-c", "traffic_light", "beach")
+    expected = {k: np.zeros((n, size, size), bool) for k in names}
     rows = []
     for i in range(n):
         write_png(os.path.join(images, f"im{i}.jpg"), np.full((size, size, 3), 40 * i))

@@ -6,7 +6,12 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
-from tfgan_kit.explain import collect_activations, quantile_thresholds, unit_masks, upsample_bilinear
+from tfgan_kit.explain import (
+    collect_activations,
+    quantile_thresholds,
+    unit_masks,
+    upsample_bilinear,
+)
 
 
 def test_quantile_threshold_matches_sorted_order_statistics():
@@ -70,7 +75,8 @@ def test_collect_activations_from_dataset_and_numpy():
     expected = tf.nn.conv2d(images, kernel, 1, "SAME").numpy() + bias
     dataset = tf.data.Dataset.from_tensor_slices((images, np.zeros(10))).batch(4)
     np.testing.assert_allclose(collect_activations(model, "conv", dataset), expected, atol=1e-5)
-    np.testing.assert_allclose(collect_activations(model, "conv", images, batch_size=3), expected, atol=1e-5)
+    from_numpy = collect_activations(model, "conv", images, batch_size=3)
+    np.testing.assert_allclose(from_numpy, expected, atol=1e-5)
 
 
 def test_collect_activations_errors():

@@ -76,7 +76,8 @@ def test_cli_as_module_subprocess(probe):
     out = root / "report_module"
     result = subprocess.run(
         [sys.executable, "-m", "tfgan_kit.explain", "--keras_model", str(root / "model.keras"),
-         "--layer", "conv", "--concepts", str(root / "broden"), "--out", str(out), "--units", "1,2"],
+         "--layer", "conv", "--concepts", str(root / "broden"), "--out", str(out),
+         "--units", "1,2"],
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]

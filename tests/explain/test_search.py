@@ -1,4 +1,4 @@
-"""Beam search: planted formulas, a plain-numpy re-implementation of the official search, options."""
+"""Beam search: planted formulas, a plain-numpy version of the official search loop, options."""
 
 import numpy as np
 import pytest
@@ -43,7 +43,7 @@ def _np_mask(formula, masks):
 
 
 def _official_beam_search(unit, masks, beam_size, max_length, penalty):
-    """The official compute_best_iou loop on plain boolean arrays (re-expands every beam formula)."""
+    """The official compute_best_iou loop on plain boolean arrays (re-expands every formula)."""
     scores = {Leaf(n): _np_iou(unit, m) for n, m in masks.items()}
     beam = dict(sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:beam_size])
     for _ in range(max_length - 1):
@@ -95,7 +95,9 @@ def test_matches_official_search_on_plain_boolean_arrays(seed, beam_size, max_le
     masks = {f"c{i}": _blobs(rng, 60, 10, 0.6, 2, 8) for i in range(12)}
     unit = (masks["c1"] & ~masks["c2"]) | (masks["c5"] & (rng.random((60, 10, 10)) < 0.7))
     unit ^= rng.random(unit.shape) < 0.02
-    expected_formula, expected_score = _official_beam_search(unit, masks, beam_size, max_length, penalty)
+    expected_formula, expected_score = _official_beam_search(
+        unit, masks, beam_size, max_length, penalty
+    )
     result = BeamSearch(ConceptSet.from_masks(masks), beam_size, max_length, penalty).explain(unit)
     assert result.score == pytest.approx(expected_score, abs=1e-12)
     assert str(result.formula) == str(expected_formula)
@@ -140,16 +142,21 @@ def test_long_formulas_up_to_ten():
     assert result.iou == 1.0 and 6 <= result.length <= 10
 
 
-def test_neighbors_primitive():
+def test_neighbors_primitive_on_token_level_concepts():
+    # NLI-style: 200 sentences of 12 tokens as [N, 1, T] masks; one concept per word.
     rng = np.random.default_rng(6)
-    names = [f"w{i}" for i in range(12)]
-    masks = {name: rng.random((20, 6, 6)) < 0.05 for name in names}
+    names = [f"w{i}" for i in range(30)]
+    tokens = rng.integers(0, len(names), size=(200, 1, 12))
+    masks = {name: tokens == i for i, name in enumerate(names)}
     concepts = ConceptSet.from_masks(masks)
-    embeddings = rng.standard_normal((12, 8))
+    embeddings = rng.standard_normal((len(names), 8))
     concepts.set_neighbors(nearest_concepts(embeddings, names))
-    unit = concepts.formula_mask(parse("(NEIGHBORS w4)"))
-    result = BeamSearch(concepts, max_length=1, use_neighbors=True).explain(unit)
+    family = ["w4", *concepts.neighbors["w4"]]
+    unit = np.isin(tokens, [names.index(w) for w in family])
+    result = explain_unit(unit, concepts, max_length=1, use_neighbors=True)
     assert str(result.formula) == "(NEIGHBORS w4)" and result.iou == 1.0
+    without = explain_unit(unit, concepts, max_length=1)
+    assert without.formula.length == 1 and without.iou < 0.5
     with pytest.raises(ValueError, match="set_neighbors"):
         BeamSearch(ConceptSet.from_masks(masks), use_neighbors=True)
 
@@ -179,3 +186,20 @@ def test_unit_shape_mismatch():
     masks = _planted_concepts(distractors=1)
     with pytest.raises(ValueError, match="unit_masks"):
         explain_unit(masks["A"][:, :8], masks)
+
+
+def test_packed_unit_shape_is_checked():
+    masks = _planted_concepts(distractors=1)
+    search = BeamSearch(ConceptSet.from_masks(masks))
+    with pytest.raises(ValueError, match="pack_unit"):
+        search.explain(np.zeros(3, np.uint64))
+
+
+def test_docstring_examples():
+    import doctest
+
+    from tfgan_kit.explain import bitmasks, search
+
+    for module in (bitmasks, search):
+        outcome = doctest.testmod(module)
+        assert outcome.attempted > 0 and outcome.failed == 0

@@ -93,7 +93,9 @@ def quantile_thresholds(activations: np.ndarray, quantile: float = DEFAULT_QUANT
         raise ValueError(f"`quantile` must be in (0, 1). Received: quantile={quantile}")
     activations = np.asarray(activations)
     if activations.ndim != 4:
-        raise ValueError(f"`activations` must be [N, h, w, units]. Received: shape={activations.shape}")
+        raise ValueError(
+            f"`activations` must be [N, h, w, units]. Received: shape={activations.shape}"
+        )
     values = activations.reshape(-1, activations.shape[-1])
     return np.quantile(values, 1.0 - quantile, axis=0)
 

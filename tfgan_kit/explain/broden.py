@@ -2,12 +2,12 @@
 
 Bau et al. (CVPR 2017), Sec. 2.1, merge several labelled datasets into Broden. A folder holds:
 
-* ``index.csv``: one row per image with columns ``image`` (path under ``images/``), optionally
-  ``split``, ``ih``, ``iw``, ``sh``, ``sw`` (image and segmentation height/width), and one column per
-  concept category (``color``, ``object``, ``part``, ``material``, ``scene``, ``texture``, ...). A
-  category cell is a ``;``-separated list whose items are either an integer label number (an
-  image-level label covering the whole image) or the path of a PNG under ``images/`` whose pixel
-  labels are ``R + 256 * G``; label 0 means unlabelled.
+* ``index.csv``: one row per image with columns ``image`` (path under ``images/``),
+  optionally ``split``, ``ih``, ``iw``, ``sh``, ``sw`` (image and segmentation height/width),
+  and one column per concept category (``color``, ``object``, ``part``, ``material``, ``scene``,
+  ``texture``, ...). A category cell is a ``;``-separated list whose items are either an integer
+  label number (an image-level label covering the whole image) or the path of a PNG under
+  ``images/`` whose pixel labels are ``R + 256 * G``; label 0 means unlabelled.
 * ``label.csv``: columns ``number`` and ``name`` (more columns are ignored).
 * ``images/``: the image files and label PNGs.
 """
@@ -136,14 +136,17 @@ def load_broden(
                     if pixels.shape != tuple(mask_size):
                         raise ValueError(
                             f"{item} is {pixels.shape[0]}x{pixels.shape[1]} but masks are "
-                            f"{mask_size[0]}x{mask_size[1]}; all label PNGs need one size (sh x sw)."
+                            f"{mask_size[0]}x{mask_size[1]}; all label PNGs need one size "
+                            "(sh x sw)."
                         )
                     labels = {int(v): pixels == v for v in np.unique(pixels) if v != 0}
                 for number, pixel_mask in labels.items():
                     if number == 0:
                         continue
                     if number not in names:
-                        raise ValueError(f"Label number {number} in {row['image']} is not in label.csv.")
+                        raise ValueError(
+                            f"Label number {number} in {row['image']} is not in label.csv."
+                        )
                     name = names[number]
                     if name not in masks:
                         masks[name] = np.zeros((len(rows),) + tuple(mask_size), bool)

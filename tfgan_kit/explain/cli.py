@@ -29,7 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--keras_model", required=True, help="a .keras model file")
     parser.add_argument("--layer", required=True, help="name of a convolutional layer")
-    parser.add_argument("--concepts", required=True, help="Broden-style folder (index.csv, label.csv, images/)")
+    parser.add_argument(
+        "--concepts", required=True, help="Broden-style folder (index.csv, label.csv, images/)"
+    )
     parser.add_argument("--out", required=True, help="report folder")
     parser.add_argument("--beam_size", type=int, default=5)
     parser.add_argument("--max_length", type=int, default=3)
@@ -47,20 +49,29 @@ def _parse_units(text: str) -> list[int] | None:
     try:
         return [int(u) for u in text.split(",")]
     except ValueError:
-        raise ValueError(f"--units must be comma-separated integers, e.g. 0,3,7. Received: {text!r}") from None
+        raise ValueError(
+            f"--units must be comma-separated integers, e.g. 0,3,7. Received: {text!r}"
+        ) from None
 
 
 def main(argv: Sequence[str] | None = None) -> str:
     """Runs the command line; returns the summary line."""
     args = build_parser().parse_args(argv)
     if not os.path.isfile(args.keras_model):
-        raise FileNotFoundError(f"--keras_model {args.keras_model!r} does not exist; pass a .keras file.")
+        raise FileNotFoundError(
+            f"--keras_model {args.keras_model!r} does not exist; pass a .keras file."
+        )
     units = _parse_units(args.units)
     model = keras.saving.load_model(args.keras_model)
     if not model.inputs:
-        raise ValueError(f"{args.keras_model} has no symbolic inputs; save a functional or Sequential model.")
+        raise ValueError(
+            f"{args.keras_model} has no symbolic inputs; save a functional or Sequential model."
+        )
     input_shape = model.inputs[0].shape
-    probe = load_broden(args.concepts, tuple(input_shape[1:3]), max_images=args.max_images)
+    image_size = tuple(input_shape[1:3])
+    if None in image_size:  # a fully convolutional model takes the files' size
+        image_size = None
+    probe = load_broden(args.concepts, image_size, max_images=args.max_images)
     images = probe.images
     if input_shape[-1] == 1:
         images = images.mean(axis=-1, keepdims=True)

@@ -63,7 +63,8 @@ class ConceptSet:
         expected = (len(names), bitmasks.num_words(self.num_bits))
         if packed.shape != expected or packed.dtype != np.uint64:
             raise ValueError(
-                f"`packed` must be uint64 {expected} for {len(names)} concepts of {self.mask_shape}. "
+                f"`packed` must be uint64 {expected} for {len(names)} concepts of "
+                f"{self.mask_shape}. "
                 f"Received: dtype={packed.dtype}, shape={packed.shape}"
             )
         self.names = names
@@ -97,11 +98,15 @@ class ConceptSet:
         arrays = {name: np.asarray(m) for name, m in masks.items()}
         pixel_shapes = {a.shape for a in arrays.values() if a.ndim == 3}
         if len(pixel_shapes) > 1:
-            raise ValueError(f"All pixel-level masks must share one [N, H, W] shape. Received: {pixel_shapes}")
+            raise ValueError(
+                f"All pixel-level masks must share one [N, H, W] shape. Received: {pixel_shapes}"
+            )
         if pixel_shapes:
             shape = pixel_shapes.pop()
             if mask_size is not None and tuple(mask_size) != shape[1:]:
-                raise ValueError(f"`mask_size`={mask_size} disagrees with the masks' shape {shape}.")
+                raise ValueError(
+                    f"`mask_size`={mask_size} disagrees with the masks' shape {shape}."
+                )
         elif mask_size is not None:
             n = next(iter(arrays.values())).shape[0]
             shape = (n,) + tuple(mask_size)

@@ -29,7 +29,9 @@ def shapes_classifier(image_size: int = 32, num_labels: int = 12, width: int = 3
     x = keras.layers.Conv2D(width // 2, 3, padding="same", activation="relu", name="conv1")(inputs)
     x = keras.layers.Conv2D(width, 3, strides=2, padding="same", activation="relu", name="conv2")(x)
     x = keras.layers.Conv2D(width, 3, padding="same", activation="relu", name="conv3")(x)
-    x = keras.layers.Conv2D(2 * width, 3, strides=2, padding="same", activation="relu", name="conv4")(x)
+    x = keras.layers.Conv2D(
+        2 * width, 3, strides=2, padding="same", activation="relu", name="conv4"
+    )(x)
     x = keras.layers.GlobalMaxPooling2D()(x)
     outputs = keras.layers.Dense(num_labels, name="logits")(x)
     return keras.Model(inputs, outputs, name="shapes_classifier")
@@ -38,7 +40,7 @@ def shapes_classifier(image_size: int = 32, num_labels: int = 12, width: int = 3
 def train_shapes_classifier(
     num_images: int = 1500, image_size: int = 32, epochs: int = 6, seed: int = 0
 ) -> tuple[keras.Model, dict]:
-    """Trains :func:`shapes_classifier` on freshly generated shapes; returns it and the fit history."""
+    """Trains :func:`shapes_classifier` on generated shapes; returns it and the fit history."""
     keras.utils.set_random_seed(seed)
     data = shapes_dataset(num_images, image_size, seed=seed)
     model = shapes_classifier(image_size, data.labels.shape[1])

@@ -23,8 +23,8 @@ def check_concept_name(name: str) -> str:
     """Returns ``name`` if it can appear in a printed formula, else raises ``ValueError``."""
     if not isinstance(name, str) or not _NAME_RE.match(name) or name in KEYWORDS:
         raise ValueError(
-            "A concept name must be a non-empty string without spaces or parentheses and not one of "
-            f"{KEYWORDS}; replace spaces with '_'. Received: name={name!r}"
+            "A concept name must be a non-empty string without spaces or parentheses and not "
+            f"one of {KEYWORDS}; replace spaces with '_'. Received: name={name!r}"
         )
     return name
 

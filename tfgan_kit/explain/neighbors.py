@@ -1,8 +1,9 @@
 """Nearest concepts in an embedding space, for the NEIGHBORS operator.
 
 Mu & Andreas (NeurIPS 2020), Sec. 4 (NLI): ``NEIGHBORS(C)`` is the OR of concept ``C`` and its
-k = 5 nearest neighbours by cosine distance in a word-embedding matrix (GloVe in the paper), so a unit
-that fires on a family of related tokens ("cat", "dog", "puppy") is explained by one primitive.
+k = 5 nearest neighbours by cosine distance in a word-embedding matrix (GloVe in the paper), so a
+unit that fires on a family of related tokens ("cat", "dog", "puppy") is explained by one
+primitive. Token-level concepts fit the [N, H, W] mask layout as [sentences, 1, tokens].
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def nearest_concepts(
         k: neighbourhood size. Defaults to `5` (the paper's).
 
     Returns:
-        concept name -> tuple of neighbouring concept names, nearest first. Concepts missing from the
-        vocabulary get no entry.
+        concept name -> tuple of neighbouring concept names, nearest first. Concepts missing from
+        the vocabulary get no entry.
 
     Raises:
         ValueError: on mismatched sizes or ``k < 1``.

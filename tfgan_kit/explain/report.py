@@ -48,7 +48,8 @@ def summary_line(dissection: Dissection, threshold: float = INTERPRETABLE_IOU) -
     ious = [e.iou for e in dissection.explanations.values()]
     singles = [e.best_single_iou for e in dissection.explanations.values()]
     return (
-        f"{sum(i > threshold for i in ious)} of {len(ious)} units of layer {dissection.layer!r} have "
+        f"{sum(i > threshold for i in ious)} of {len(ious)} units of layer {dissection.layer!r} "
+        "have "
         f"formula IoU > {threshold} ({sum(i > threshold for i in singles)} with a single concept); "
         f"mean formula IoU {np.mean(ious):.4f}, mean single-concept IoU {np.mean(singles):.4f}"
     )
@@ -67,16 +68,20 @@ def overlay_tile(image: np.ndarray, mask: np.ndarray) -> Image.Image:
     scale = max(1, int(np.ceil(_MIN_TILE / max(tile.size))))
     size = (tile.size[0] * scale, tile.size[1] * scale)
     tile = np.asarray(tile.resize(size, Image.NEAREST), np.float32)
-    big_mask = np.asarray(Image.fromarray(mask.astype(np.uint8) * 255).resize(size, Image.NEAREST)) > 0
+    mask_image = Image.fromarray(mask.astype(np.uint8) * 255).resize(size, Image.NEAREST)
+    big_mask = np.asarray(mask_image) > 0
     out = np.where(big_mask[..., None], tile, tile * 0.35)
-    edge = big_mask & ~(
-        np.roll(big_mask, 1, 0) & np.roll(big_mask, -1, 0) & np.roll(big_mask, 1, 1) & np.roll(big_mask, -1, 1)
-    )
+    interior = big_mask.copy()
+    for shift, axis in ((1, 0), (-1, 0), (1, 1), (-1, 1)):
+        interior &= np.roll(big_mask, shift, axis)
+    edge = big_mask & ~interior
     out[edge] = (255.0, 40.0, 40.0)
     return Image.fromarray(out.astype(np.uint8))
 
 
-def unit_strip(images: np.ndarray, masks: np.ndarray, order: np.ndarray, gap: int = 2) -> Image.Image:
+def unit_strip(
+    images: np.ndarray, masks: np.ndarray, order: np.ndarray, gap: int = 2
+) -> Image.Image:
     """Tiles of ``images[order]`` with ``masks[order]`` overlaid, side by side."""
     tiles = [overlay_tile(images[i], masks[i]) for i in order]
     width = sum(t.size[0] for t in tiles) + gap * (len(tiles) - 1)
@@ -121,7 +126,8 @@ def write_report(
     if images is not None:
         if images.shape[0] != dissection.activations.shape[0]:
             raise ValueError(
-                f"`images` has {images.shape[0]} images but the dissection {dissection.activations.shape[0]}."
+                f"`images` has {images.shape[0]} images but the dissection "
+                f"{dissection.activations.shape[0]}; pass the probe images."
             )
         units_dir = os.path.join(out_dir, "units")
         os.makedirs(units_dir, exist_ok=True)
@@ -129,7 +135,9 @@ def write_report(
         for unit in sorted(dissection.explanations):
             peak = dissection.activations[..., unit].reshape(images.shape[0], -1).max(axis=1)
             order = np.argsort(-peak, kind="stable")[:top_k]
-            masks = unit_masks(dissection.activations[order], dissection.thresholds, image_size, unit)
+            masks = unit_masks(
+                dissection.activations[order], dissection.thresholds, image_size, unit
+            )
             strip = unit_strip(images[order], masks, np.arange(len(order)))
             strip.save(os.path.join(units_dir, f"unit_{unit:04d}.png"))
     return summary

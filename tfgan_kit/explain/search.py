@@ -8,9 +8,9 @@ code (``jayelm/compexp``, ``compute_best_iou``) optionally scales a formula's Io
 ``penalty ** (length - 1)`` to prefer short formulas.
 
 Speed (same result as evaluating every candidate mask): for a beam formula F, unit mask U and all
-concepts C at once, only two popcounts per concept are needed, ``|F ∧ C|`` (over all words, cached per
-formula since many units share beam formulas) and ``|F ∧ U ∧ C|`` (only over the words where U is
-non-zero); the three candidates' intersections and sizes follow by inclusion-exclusion:
+concepts C at once, only two popcounts per concept are needed, ``|F ∧ C|`` (over all words,
+cached per formula since many units share beam formulas) and ``|F ∧ U ∧ C|`` (only over the words
+where U is non-zero); the three candidates' intersections and sizes follow by inclusion-exclusion:
 
     OR:      |(F∨C)∧U| = |F∧U| + |C∧U| - |F∧C∧U|,   |F∨C| = |F| + |C| - |F∧C|
     AND:     |(F∧C)∧U| = |F∧C∧U|,                     |F∧C| = |F∧C|
@@ -111,7 +111,8 @@ class BeamSearch:
             raise ValueError(f"`beam_size` must be at least 1. Received: beam_size={beam_size}")
         if not 1 <= max_length <= MAX_FORMULA_LENGTH:
             raise ValueError(
-                f"`max_length` must be in [1, {MAX_FORMULA_LENGTH}]. Received: max_length={max_length}"
+                f"`max_length` must be in [1, {MAX_FORMULA_LENGTH}]. "
+                f"Received: max_length={max_length}"
             )
         if not 0.0 < complexity_penalty <= 1.0:
             raise ValueError(
@@ -149,7 +150,15 @@ class BeamSearch:
         Returns:
             An :class:`Explanation`.
         """
-        unit = unit_masks if unit_masks.dtype == np.uint64 else self.concepts.pack_unit(unit_masks)
+        if unit_masks.dtype == np.uint64:
+            unit = unit_masks
+            if unit.shape != self.concepts.packed.shape[1:]:
+                raise ValueError(
+                    f"Packed `unit_masks` must have shape {self.concepts.packed.shape[1:]} (from "
+                    f"`concepts.pack_unit`). Received: shape={unit.shape}"
+                )
+        else:
+            unit = self.concepts.pack_unit(unit_masks)
         unit_count = int(bitmasks.popcount(unit))
         words = np.flatnonzero(unit)
         unit_words = unit[words]
@@ -177,9 +186,15 @@ class BeamSearch:
                     continue
                 entry.expanded = True
                 both = self._cooccurrence_counts(entry)
-                both_on_unit = bitmasks.popcount(concepts_on_unit & (entry.mask[words] & unit_words))
+                both_on_unit = bitmasks.popcount(
+                    concepts_on_unit & (entry.mask[words] & unit_words)
+                )
                 inter = np.stack(
-                    [entry.inter + concept_inter - both_on_unit, both_on_unit, entry.inter - both_on_unit],
+                    [
+                        entry.inter + concept_inter - both_on_unit,
+                        both_on_unit,
+                        entry.inter - both_on_unit,
+                    ],
                     axis=1,
                 )
                 count = np.stack(
@@ -198,7 +213,7 @@ class BeamSearch:
         )
 
     def _select(self, beam, parents, new, scores) -> list[_Entry]:
-        """Top ``beam_size`` of old beam + candidates (stable: earlier wins ties, as the official)."""
+        """Top ``beam_size`` of old beam + candidates (stable sort: earlier wins ties)."""
         per_parent = len(self.concepts) * 3
         chosen, seen = [], set()
         for flat in np.argsort(-scores, kind="stable"):
@@ -226,7 +241,9 @@ class BeamSearch:
             formula, mask = And(parent.formula, leaf), parent.mask & concept
         else:
             formula, mask = And(parent.formula, Not(leaf)), parent.mask & ~concept
-        return _Entry(formula, mask, int(inter[k, op]), int(count[k, op]), float(iou[k, op]), float(score))
+        return _Entry(
+            formula, mask, int(inter[k, op]), int(count[k, op]), float(iou[k, op]), float(score)
+        )
 
     def _cooccurrence_counts(self, entry: _Entry) -> np.ndarray:
         """``|F ∧ C|`` for every concept C (cached per formula)."""
@@ -252,6 +269,7 @@ def explain_unit(
     beam_size: int = 5,
     max_length: int = 3,
     complexity_penalty: float = 1.0,
+    use_neighbors: bool = False,
 ) -> Explanation:
     """Explains one unit with the best logical formula of concepts (Mu & Andreas 2020, Eq. 2).
 
@@ -262,6 +280,8 @@ def explain_unit(
         beam_size: beam width. Defaults to `5`.
         max_length: maximum number of primitives, 1..10. Defaults to `3`.
         complexity_penalty: score = ``iou * penalty ** (length - 1)``. Defaults to `1.0`.
+        use_neighbors: also start from ``NEIGHBORS(C)`` primitives; needs a :class:`ConceptSet`
+            with ``set_neighbors`` called. Defaults to `False`.
 
     Returns:
         An :class:`Explanation`: ``.formula`` (prints like ``((A AND (NOT B)) OR C)``), ``.iou``,
@@ -275,8 +295,8 @@ def explain_unit(
     >>> str(explain_unit(a & ~b, {"a": a, "b": b}).formula)
     '(a AND (NOT b))'
     """
-    concepts = (
-        concept_masks if isinstance(concept_masks, ConceptSet) else ConceptSet.from_masks(concept_masks)
-    )
-    search = BeamSearch(concepts, beam_size, max_length, complexity_penalty)
+    concepts = concept_masks
+    if not isinstance(concepts, ConceptSet):
+        concepts = ConceptSet.from_masks(concept_masks)
+    search = BeamSearch(concepts, beam_size, max_length, complexity_penalty, use_neighbors)
     return search.explain(np.asarray(unit_masks, dtype=bool))

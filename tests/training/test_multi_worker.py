@@ -1,0 +1,175 @@
+"""Multi-worker training through ``train.py --strategy=multi_worker`` (issue 2, "Multi-worker").
+
+Two worker processes on localhost, each with its own ``TF_CONFIG`` task and its own workdir, run
+``configs/gan_ring.py`` with tiny overrides. Under ``MultiWorkerMirroredStrategy`` the workers
+start from the same (broadcast) initial weights and all-reduce their gradients, so they must end
+with identical weights. The run is done in two launches on the same workdirs: epoch 1, then a
+resumed epoch 2, which gives the second launch known initial weights (the first launch's final
+model) against which "training happened" is checked, and checks resume under multi-worker too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+STEPS_PER_EPOCH = 3
+TIMEOUT_SECONDS = 420
+OVERRIDES = [
+    "--config=configs/gan_ring.py",
+    "--strategy=multi_worker",
+    f"--config.train.steps_per_epoch={STEPS_PER_EPOCH}",
+    "--config.train.batch_size=32",
+    "--config.train.jit_compile=False",
+    "--config.train.num_samples=100",
+    "--config.train.sample_every_epochs=1",
+]
+# Printed by MultiWorkerMirroredStrategy when it starts (absl INFO log on stderr).
+STRATEGY_LINE = re.compile(r"num_workers = (\d+), local_devices = \(([^)]*)\)")
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports the OS reports free right now (all sockets held open together, so they differ)."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def worker_env(cluster: dict, index: int) -> dict[str, str]:
+    """The parent's environment with this worker's TF_CONFIG and no device-count settings.
+
+    pytest's two logical CPU devices (tests/conftest.py) are an in-process setting and are not
+    inherited; an XLA flag forcing host devices would be, so it is removed as well.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_CONFIG", "CUDA_VISIBLE_DEVICES")}
+    flags = [f for f in env.pop("XLA_FLAGS", "").split()
+             if not f.startswith("--xla_force_host_platform_device_count")]
+    if flags:
+        env["XLA_FLAGS"] = " ".join(flags)
+    env["TF_CONFIG"] = json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})
+    env["CUDA_VISIBLE_DEVICES"] = "-1"
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    return env
+
+
+def tail(path: Path, lines: int = 25) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def run_workers(workdirs: list[Path], epochs: int, logdir: Path) -> list[str]:
+    """Runs one train.py worker per workdir until all exit; returns each worker's stderr.
+
+    Fails (killing the others) as soon as one exits non-zero, or when the timeout passes, with
+    the stderr tail of every worker in the message.
+    """
+    cluster = {"worker": [f"127.0.0.1:{port}" for port in free_ports(len(workdirs))]}
+    procs, logs = [], []
+    for index, workdir in enumerate(workdirs):
+        out = logdir / f"epochs{epochs}_worker{index}.out"
+        err = logdir / f"epochs{epochs}_worker{index}.err"
+        with open(out, "w") as stdout, open(err, "w") as stderr:
+            procs.append(subprocess.Popen(
+                [sys.executable, "train.py", *OVERRIDES, f"--config.train.epochs={epochs}",
+                 f"--workdir={workdir}"],
+                cwd=REPO, env=worker_env(cluster, index), stdout=stdout, stderr=stderr,
+            ))
+        logs.append(err)
+
+    def report(reason: str) -> str:
+        return reason + "".join(
+            f"\n--- worker {i} (exit {p.returncode}) stderr tail ---\n{tail(log)}"
+            for i, (p, log) in enumerate(zip(procs, logs))
+        )
+
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    try:
+        while any(p.poll() is None for p in procs):
+            failed = [p for p in procs if p.returncode not in (None, 0)]
+            if failed:
+                pytest.fail(report(f"a worker exited non-zero (epochs={epochs})"))
+            if time.monotonic() > deadline:
+                pytest.fail(report(f"workers did not finish within {TIMEOUT_SECONDS} s"))
+            time.sleep(0.5)
+        if any(p.returncode != 0 for p in procs):
+            pytest.fail(report(f"a worker exited non-zero (epochs={epochs})"))
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    return [log.read_text(errors="replace") for log in logs]
+
+
+def load_nets_weights(workdir: Path) -> tuple[dict[str, np.ndarray], object]:
+    """Loads ``workdir/model.keras`` (safe mode); returns {name: weight} of G and D, and the model."""
+    import keras
+
+    import tfgan_kit.models  # noqa: F401  (registers the scheme classes for deserialization)
+
+    model = keras.models.load_model(workdir / "model.keras", safe_mode=True)
+    weights = {}
+    for net in (model.generator, model.discriminator):
+        for variable in net.weights:
+            weights[f"{net.name}/{variable.path}"] = np.asarray(variable)
+    return weights, model
+
+
+def assert_same_weights(first: dict, second: dict, what: str) -> None:
+    assert sorted(first) == sorted(second), f"{what}: the two workers' nets differ in structure"
+    for name in first:
+        np.testing.assert_allclose(first[name], second[name], rtol=0, atol=1e-6,
+                                   err_msg=f"{what}: weight {name} differs between workers")
+
+
+@pytest.mark.slow
+def test_two_workers_train_to_identical_weights(tmp_path):
+    workdirs = [tmp_path / "worker0", tmp_path / "worker1"]
+
+    # Launch 1: epoch 1 (3 steps) from fresh, randomly initialised nets.
+    stderrs = run_workers(workdirs, epochs=1, logdir=tmp_path)
+    for index, stderr in enumerate(stderrs):
+        match = STRATEGY_LINE.search(stderr)
+        assert match, f"worker {index} did not log its MultiWorkerMirroredStrategy set-up"
+        devices = [d for d in match.group(2).split(",") if d.strip()]
+        assert int(match.group(1)) == 2 and len(devices) == 1, (
+            f"worker {index} should see 2 workers of 1 CPU device each; got: {match.group(0)}"
+        )
+    after_epoch1 = [load_nets_weights(w)[0] for w in workdirs]
+    assert_same_weights(*after_epoch1, "after epoch 1")
+    # Dense biases start at zero: each must have moved in the 3 steps.
+    for name, value in after_epoch1[0].items():
+        if name.endswith("/bias"):
+            assert np.abs(value).max() > 1e-6, f"{name} is still at its initial zeros"
+
+    # Launch 2: the same workdirs with epochs=2 resume at epoch 1 and train 3 more steps.
+    run_workers(workdirs, epochs=2, logdir=tmp_path)
+    loaded = [load_nets_weights(w) for w in workdirs]
+    final = [weights for weights, _ in loaded]
+    assert_same_weights(*final, "after epoch 2")
+    for name, value in final[0].items():
+        assert np.abs(value - after_epoch1[0][name]).max() > 1e-6, (
+            f"{name} did not change during the resumed epoch 2"
+        )
+    for index, (_, model) in enumerate(loaded):
+        # 3 steps restored from the epoch-1 backup + 3 new ones (a failed restore gives 3).
+        assert int(model.g_optimizer.iterations) == 2 * STEPS_PER_EPOCH, f"worker {index}"
+        assert int(model.d_optimizer.iterations) == 2 * STEPS_PER_EPOCH, f"worker {index}"
+    for workdir in workdirs:
+        assert sorted(p.name for p in (workdir / "samples").iterdir()) == [
+            "epoch_0001.png", "epoch_0002.png"
+        ]

@@ -1,7 +1,7 @@
 """Speed of compositional explanations: 64 units x 100 concepts x length-3 beam search.
 
     nice python benchmarks/explain_speed.py [--units 64] [--concepts 100] [--images 1000]
-        [--size 56] [--baseline_units 1]
+        [--size 56] [--baseline_units 2]
 
 Synthetic probe set: 1,000 images with 56x56 concept masks (random rectangles), and a 7x7 layer of
 64 units whose activations are noisy low-resolution versions of random length-3 formulas. Timed:
@@ -92,7 +92,7 @@ def main():
     parser.add_argument("--images", type=int, default=1000)
     parser.add_argument("--size", type=int, default=56)
     parser.add_argument("--layer_size", type=int, default=7)
-    parser.add_argument("--baseline_units", type=int, default=1)
+    parser.add_argument("--baseline_units", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)

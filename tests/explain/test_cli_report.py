@@ -10,10 +10,12 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from PIL import Image
 
 from tfgan_kit.explain import parse
 from tfgan_kit.explain.cli import main
 from tfgan_kit.explain.formula import And, Leaf, Not
+from tfgan_kit.explain.report import overlay_tile
 
 from .broden_folder import write_broden
 
@@ -51,8 +53,11 @@ def test_cli_writes_report_with_correct_ious(probe):
     records = json.load(open(out / "explanations.json"))["units"]
     assert [r["formula"] for r in records] == [r["formula"] for r in rows]
     assert open(out / "summary.txt").read().strip() == summary
+    interpretable = sum(float(r["iou"]) > 0.04 for r in rows)
+    assert summary.startswith(f"{interpretable} of 4 units")
     for unit in range(4):
-        assert os.path.getsize(out / "units" / f"unit_{unit:04d}.png") > 0
+        strip = Image.open(out / "units" / f"unit_{unit:04d}.png")
+        assert strip.size == (5 * 64 + 4 * 2, 64)  # top 5 of 6 images, 8x8 tiles scaled to 64
 
     # Independent recomputation: images as the loader reads them, conv activations, quantile
     # threshold, TF bilinear upsampling, then the IoU of each reported formula.
@@ -96,3 +101,14 @@ def test_cli_errors(probe):
     with pytest.raises(ValueError, match="No layer named 'dense9'"):
         main(["--keras_model", str(root / "model.keras"), "--layer", "dense9",
               "--concepts", str(root / "broden"), "--out", str(root / "x")])
+
+
+def test_overlay_dims_outside_and_outlines_the_mask():
+    image = np.ones((4, 4, 3), np.float32)  # white
+    mask = np.zeros((4, 4), bool)
+    mask[:, :2] = True
+    tile = np.asarray(overlay_tile(image, mask))
+    assert tile.shape == (64, 64, 3)  # upscaled x16 to at least 64 pixels
+    np.testing.assert_array_equal(tile[:, 40:], np.full((64, 24, 3), int(255 * 0.35)))
+    np.testing.assert_array_equal(tile[20:40, 8:24], np.full((20, 16, 3), 255))
+    np.testing.assert_array_equal(tile[30, 31], (255, 40, 40))  # the mask's right edge is red

@@ -12,7 +12,7 @@ streaming approximation.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import keras
 import numpy as np
@@ -152,7 +152,10 @@ def unit_masks(
 
 
 def iter_unit_masks(
-    activations: np.ndarray, thresholds: np.ndarray, mask_size: tuple[int, int], units=None
+    activations: np.ndarray,
+    thresholds: np.ndarray,
+    mask_size: tuple[int, int],
+    units: Sequence[int] | None = None,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """Yields ``(unit, masks [N, H, W])`` for each unit (all units by default)."""
     units = range(activations.shape[-1]) if units is None else units

@@ -86,7 +86,8 @@ def main() -> None:
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "explain_gan_demo"
     result, _ = run_discriminator_demo(out_dir)
     for unit, e in sorted(result.explanations.items()):
-        print(f"unit {unit:3d}  {e}  | best single: {e.best_single} ({e.best_single_iou:.4f})")
+        single = "NONE" if e.best_single is None else e.best_single
+        print(f"unit {unit:3d}  {e}  | best single: {single} ({e.best_single_iou:.4f})")
     print(open(f"{out_dir}/summary.txt").read().strip())
 
 

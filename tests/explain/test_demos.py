@@ -87,3 +87,15 @@ def test_dcgan_discriminator_units_are_explained(tmp_path):
         assert result.explanations[unit].iou == pytest.approx(
             _recomputed_iou(result, unit, concepts), abs=1e-9
         )
+
+
+@pytest.mark.slow
+def test_full_size_dcgan_discriminator_demo(tmp_path):
+    """Default demo settings: 2,000 shapes, 3 epochs, 64 units of the discriminator's down_1."""
+    result, gan = run_discriminator_demo(str(tmp_path))
+    assert np.isfinite(gan.discriminator.get_layer("logits").get_weights()[0]).all()
+    explanations = result.explanations.values()
+    assert sum(e.iou > 0.04 for e in explanations) >= 1
+    assert any(e.length >= 2 and e.iou > e.best_single_iou for e in explanations)
+    summary = open(os.path.join(tmp_path, "summary.txt")).read()
+    assert f"of {len(result.explanations)} units of layer 'down_1_lrelu'" in summary

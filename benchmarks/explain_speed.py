@@ -71,6 +71,7 @@ def naive_search(unit, masks, beam_size=5, max_length=3):
         return left & right if isinstance(formula, And) else left | right
 
     scores = {Leaf(name): iou(m) for name, m in masks.items()}
+    scores = {f: v for f, v in scores.items() if v > 0}
     beam = dict(sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:beam_size])
     for _ in range(max_length - 1):
         new = {}

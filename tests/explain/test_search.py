@@ -43,9 +43,10 @@ def _np_mask(formula, masks):
 
 
 def _official_beam_search(unit, masks, beam_size, max_length, penalty):
-    """The official compute_best_iou loop on plain boolean arrays (re-expands every formula)."""
+    """The official compute_best_iou loop on boolean arrays (non-zero leaves, re-expands all)."""
     scores = {Leaf(n): _np_iou(unit, m) for n, m in masks.items()}
-    beam = dict(sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:beam_size])
+    nonzero = {f: v for f, v in scores.items() if v > 0}
+    beam = dict(sorted(nonzero.items(), key=lambda kv: kv[1], reverse=True)[:beam_size])
     for _ in range(max_length - 1):
         new = {}
         for formula in beam:

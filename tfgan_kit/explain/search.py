@@ -170,6 +170,7 @@ class BeamSearch:
         if not primitive_iou.any():
             return Explanation(None, 0.0, 0.0, None, 0.0)
         order = np.argsort(-primitive_iou, kind="stable")[: self.beam_size]
+        order = order[primitive_iou[order] > 0]  # the official beam starts from non-zero IoUs
         beam = [
             _Entry(
                 self._primitives[i], self._primitive_masks[i], int(primitive_inter[i]),

@@ -6,13 +6,6 @@ features FID, KID, precision/recall and density/coverage compare; `MetricsCallba
 chosen metrics during ``fit``; ``python -m tfgan_kit.evaluate`` is the command line.
 """
 
-from tfgan_kit.metrics.features import (
-    ClassifierFeatures,
-    FeatureExtractor,
-    Features,
-    InceptionFeatures,
-    train_digits_classifier,
-)
 from tfgan_kit.metrics.frechet_distance import (
     FeatureStatistics,
     frechet_distance,
@@ -31,6 +24,25 @@ from tfgan_kit.metrics.precision_recall import (
 )
 from tfgan_kit.metrics.sliced_wasserstein import sliced_wasserstein_distance
 
+# The feature extractors need TensorFlow/Keras; they are imported on first use (PEP 562) so
+# that the array metrics above stay importable with numpy and scipy alone.
+_LAZY = {
+    "ClassifierFeatures": "tfgan_kit.metrics.features",
+    "FeatureExtractor": "tfgan_kit.metrics.features",
+    "Features": "tfgan_kit.metrics.features",
+    "InceptionFeatures": "tfgan_kit.metrics.features",
+    "train_digits_classifier": "tfgan_kit.metrics.features",
+    "MetricsCallback": "tfgan_kit.metrics.callback",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'tfgan_kit.metrics' has no attribute {name!r}")
+
 __all__ = [
     "ClassifierFeatures",
     "FeatureExtractor",
@@ -38,6 +50,7 @@ __all__ = [
     "Features",
     "InceptionFeatures",
     "MeanStd",
+    "MetricsCallback",
     "ModeCoverage",
     "density_coverage",
     "frechet_distance",

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from tfgan_kit.metrics.features import FeatureExtractor, Features
 from tfgan_kit.metrics.frechet_distance import frechet_distance
 from tfgan_kit.metrics.inception_score import inception_score
 from tfgan_kit.metrics.kernel_distance import kernel_distance
@@ -14,6 +13,9 @@ from tfgan_kit.metrics.ms_ssim import ms_ssim_diversity
 from tfgan_kit.metrics.parzen import parzen_log_likelihood
 from tfgan_kit.metrics.precision_recall import precision_recall_density_coverage
 from tfgan_kit.metrics.sliced_wasserstein import sliced_wasserstein_distance
+
+if TYPE_CHECKING:
+    from tfgan_kit.metrics.features import FeatureExtractor, Features
 
 #: Metric names accepted by `compute_metrics` (and ``--metrics``), with the keys each writes.
 METRIC_KEYS = {

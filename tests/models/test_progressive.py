@@ -213,3 +213,63 @@ def test_bad_construction_raises():
         ProgressiveGAN(g, d, LATENT, schedule, loss="hinge")
     with pytest.raises(ValueError, match="needs a ProgressiveGenerator"):
         ProgressiveGAN(keras.Sequential([keras.layers.Dense(4)]), d, LATENT, schedule)
+
+
+def test_celeba_hq_config_builds_and_runs_one_step_at_reduced_feature_maps():
+    from configs import pggan_celeba_hq
+    from tfgan_kit.training.progressive import build_pggan
+
+    config = pggan_celeba_hq.get_config()
+    assert config.data.image_size == 1024 and config.model.stabilize_images == 800_000
+    assert config.train.g_optimizer.to_dict() == dict(name="adam", learning_rate=1e-3, beta_1=0.0,
+                                            beta_2=0.99, epsilon=1e-8)
+    config.model.latent_dim = 16
+    config.model.fmap_base = 512  # nf: 16 maps up to 32x32, down to 1 at 1024x1024
+    config.model.fmap_max = 16
+    config.train.batch_size = 4
+    config.model.batch_sizes = {"1024": 4}
+    config.train.jit_compile = False
+    model = build_pggan(config)
+    assert model.schedule.num_levels == 9 and model.schedule.batch_size(8, 16) == 4
+    assert model.generator_ema.to_rgb[-1].kernel.shape == (1, 1, 1, 3)
+    images = np.random.default_rng(0).uniform(-1, 1, (4, 1024, 1024, 3)).astype(np.float32)
+    logs = model.train_on_batch(images, return_dict=True)
+    assert logs["resolution"] == 4.0 and int(model.images_shown.numpy()) == 4
+    assert all(np.isfinite(logs[name]) for name in ("d_loss", "g_loss", "gradient_penalty"))
+    config.model.batch_sizes = {"1024": 8}
+    with pytest.raises(ValueError, match="minibatches of 8, more than config.train.batch_size=4"):
+        build_pggan(config)
+
+
+def test_digits_config_trains_resumes_saves_and_exports_through_the_trainer(tmp_path):
+    from configs import pggan_digits
+    from tfgan_kit.training import train_and_evaluate
+    from tfgan_kit.training.progressive import GrowthLogger
+
+    config = pggan_digits.get_config()
+    assert config.data.image_size == 16 and config.scheme == "pggan"
+    config.model.latent_dim = 8
+    config.model.fmap_base, config.model.fmap_max = 32, 8
+    config.model.stabilize_images = config.model.fade_images = 64
+    config.train.batch_size, config.train.steps_per_epoch = 16, 2
+    config.train.epochs, config.train.jit_compile = 3, False
+    config.train.num_samples, config.train.verbose = 16, 0
+    workdir, export_dir = str(tmp_path / "run"), str(tmp_path / "export")
+    # data.pipeline's resumable stream fails to build once a TF global seed is set (earlier
+    # tests and the trainer itself set one): clear it before each in-process run.
+    tf.random.set_seed(None)
+    model = train_and_evaluate(config, workdir)
+    assert int(model.images_shown.numpy()) == 96 and model.phase.fading  # 8x8 fading in
+    assert any(isinstance(c, GrowthLogger) for c in model.training_callbacks(config, workdir))
+    # A longer run in the same workdir resumes at epoch 3 (96 images, mid fade-in).
+    config.train.epochs = 5
+    tf.random.set_seed(None)
+    resumed = train_and_evaluate(config, workdir, export_dir=export_dir)
+    assert int(resumed.images_shown.numpy()) == 160
+    assert resumed.phase.level == 1 and not resumed.phase.fading
+    loaded = keras.models.load_model(f"{workdir}/model.keras", safe_mode=True)
+    assert isinstance(loaded, ProgressiveGAN) and int(loaded.images_shown.numpy()) == 160
+    z = np.random.default_rng(0).normal(size=(2, 8)).astype(np.float32)
+    np.testing.assert_allclose(loaded.generate(z), resumed.generate(z), atol=1e-6)
+    serve = tf.saved_model.load(export_dir).signatures["serving_default"]
+    assert serve(z=tf.constant(z))["images"].shape == (2, 16, 16, 1)

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from tfgan_kit.nets.progressive import (
     ProgressiveDiscriminator,
@@ -135,3 +136,23 @@ def test_nets_config_round_trip(nets):
     np.testing.assert_allclose(_np(g2(z)), _np(g(z)), rtol=1e-6)
     images = _np(g(z))
     np.testing.assert_allclose(_np(d2(images)), _np(d(images)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("level,fade_in", [(0, False), (1, True), (2, False), (2, True)])
+def test_active_variables_are_exactly_those_with_gradients(nets, level, fade_in):
+    g, d = nets
+    g.alpha.assign(0.5)
+    d.alpha.assign(0.5)
+    z = np.random.default_rng(5).normal(size=(4, 32)).astype(np.float32)
+    with tf.GradientTape(persistent=True) as tape:
+        images = g(z, level=level, fade_in=fade_in)
+        scores = d(images, fade_in=fade_in)
+    for net, target in ((g, images), (d, scores)):
+        grads = tape.gradient(target, net.trainable_variables)
+        used = {id(v) for v, grad in zip(net.trainable_variables, grads) if grad is not None}
+        assert used == {id(v) for v in net.active_variables(level, fade_in)}
+
+
+def test_too_small_fmap_base_raises():
+    with pytest.raises(ValueError, match="Use fmap_base >= 512 for 9 resolutions. Received: fmap_base=64"):
+        ProgressiveDiscriminator(resolution=1024, fmap_base=64)

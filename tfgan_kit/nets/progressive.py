@@ -52,10 +52,15 @@ def num_levels(resolution: int) -> int:
     return int(math.log2(resolution)) - 1
 
 
-def _check_sizes(fmap_base: int, fmap_max: int, channels: int) -> None:
+def _check_sizes(fmap_base: int, fmap_max: int, channels: int, levels: int) -> None:
     for name, value in (("fmap_base", fmap_base), ("fmap_max", fmap_max), ("channels", channels)):
         if value < 1:
             raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value}")
+    if feature_maps(levels, fmap_base, fmap_max) < 1:
+        raise ValueError(
+            f"`fmap_base` is too small: the last block would have no feature maps. Use "
+            f"fmap_base >= {2**levels} for {levels} resolutions. Received: fmap_base={fmap_base}"
+        )
 
 
 def _lrelu(name: str) -> keras.layers.Layer:
@@ -99,7 +104,7 @@ class ProgressiveGenerator(keras.Model):
     ):
         super().__init__(**kwargs)
         self.levels = num_levels(resolution)
-        _check_sizes(fmap_base, fmap_max, channels)
+        _check_sizes(fmap_base, fmap_max, channels, self.levels)
         if latent_dim < 1 or num_classes < 0:
             raise ValueError(
                 f"`latent_dim` must be positive and `num_classes` non-negative. "
@@ -223,7 +228,7 @@ class ProgressiveDiscriminator(keras.Model):
     ):
         super().__init__(**kwargs)
         self.levels = num_levels(resolution)
-        _check_sizes(fmap_base, fmap_max, channels)
+        _check_sizes(fmap_base, fmap_max, channels, self.levels)
         if mbstd_group_size < 0 or num_classes < 0:
             raise ValueError(
                 f"`mbstd_group_size` and `num_classes` must be non-negative. Received: "

@@ -103,6 +103,21 @@ class GrowthSchedule:
         progress = tf.cast(images_shown, tf.float64) - float(self.fade_start(level))
         return tf.cast(tf.clip_by_value(progress / self.fade_images, 0.0, 1.0), tf.float32)
 
+    def steps_to_show(self, total_images: int, data_batch: int) -> int:
+        """Train steps needed to show ``total_images`` with this schedule's batch sizes."""
+        period = self.stabilize_images + self.fade_images
+        shown = steps = 0
+        while shown < total_images:
+            index, within = divmod(shown, period)
+            boundary = index * period + (
+                self.stabilize_images if within < self.stabilize_images else period)
+            if self.phase(shown).level == self.num_levels - 1 and not self.phase(shown).fading:
+                boundary = total_images
+            batch = self.batch_size(self.phase(shown).level, data_batch)
+            count = -(-(min(boundary, total_images) - shown) // batch)
+            steps, shown = steps + count, shown + count * batch
+        return steps
+
     def batch_size(self, level: int, default: int) -> int:
         """Global batch size at ``level``: ``batch_sizes[resolution]`` or ``default``."""
         sizes = {int(k): int(v) for k, v in dict(self.batch_sizes or {}).items()}
@@ -156,17 +171,23 @@ def build_pggan(config):
     from tfgan_kit.training.builders import compile_scheme
 
     m, d = config.model, config.data
-    channels = d.get("channels", 1) if d.name != "digits" else 1
+    channels = d.get("channels", 1)
+    largest = max([int(v) for v in dict(m.batch_sizes or {}).values()], default=0)
+    if largest > config.train.batch_size:
+        raise ValueError(
+            f"config.model.batch_sizes asks for minibatches of {largest}, more than "
+            f"config.train.batch_size={config.train.batch_size}: the data batch must hold the "
+            "largest scheduled minibatch."
+        )
     nets_args = dict(resolution=d.image_size, channels=channels, fmap_base=m.fmap_base,
                      fmap_max=m.fmap_max)
-    keras.utils.set_random_seed(config.seed)
     generator = ProgressiveGenerator(latent_dim=m.latent_dim, **nets_args)
     discriminator = ProgressiveDiscriminator(mbstd_group_size=m.mbstd_group_size, **nets_args)
     schedule = GrowthSchedule(
         final_resolution=d.image_size,
         stabilize_images=m.stabilize_images,
         fade_images=m.fade_images,
-        batch_sizes=None if m.batch_sizes is None else dict(m.batch_sizes),
+        batch_sizes={int(k): int(v) for k, v in dict(m.batch_sizes).items()} if m.batch_sizes else None,
         reset_optimizers=m.reset_optimizers,
     )
     model = ProgressiveGAN(

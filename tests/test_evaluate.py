@@ -45,7 +45,8 @@ def test_cli_writes_every_requested_metric(exported, tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "tfgan_kit.evaluate", f"--saved_model={export_dir}",
          "--dataset=digits", "--metrics=fid,kid,is,prdc,swd,ms_ssim,parzen",
-         "--num_samples=300", f"--out={out}", f"--classifier_path={classifier}"],
+         "--num_samples=300", f"--out={out}", f"--classifier_path={classifier}",
+         f"--interpolation_png={tmp_path / 'walk.png'}", "--interpolation_method=slerp"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr[-2000:]
@@ -54,6 +55,8 @@ def test_cli_writes_every_requested_metric(exported, tmp_path):
     assert all(math.isfinite(value) for value in report["metrics"].values())
     assert (report["num_generated"], report["num_real"]) == (300, 300)
     assert report["features"] == "digits_classifier_8" and os.path.exists(classifier)
+    # 8 interpolations x 10 steps of 8x8 images with 1-pixel padding.
+    assert Image.open(tmp_path / "walk.png").size == (10 * 9 + 1, 8 * 9 + 1)
     assert 0 <= report["metrics"]["precision"] <= 1 and 1 <= report["metrics"]["is"] <= 10
     # Independent: the same seeded z through the loaded generator gives the same MS-SSIM.
     generate, latent_dim = load_generator(export_dir)

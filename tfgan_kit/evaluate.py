@@ -9,6 +9,8 @@ IS and precision/recall/density/coverage come from InceptionV3 with local weight
 
     python -m tfgan_kit.evaluate --saved_model=DIR --dataset=digits \
         --metrics=fid,kid,is,prdc,swd,ms_ssim --num_samples=2000 --out=metrics.json
+    python -m tfgan_kit.evaluate --saved_model=DIR --metrics=swd --out=m.json \
+        --interpolation_png=walk.png --interpolation_method=slerp
     python -m tfgan_kit.evaluate --images_dir=samples/ --dataset=cifar10 \
         --inception_weights=inception_v3.weights.h5 --metrics=fid,kid --out=metrics.json
 """
@@ -48,6 +50,11 @@ _INCEPTION_WEIGHTS = flags.DEFINE_string("inception_weights", None, "Local Incep
 _CLASSIFIER_PATH = flags.DEFINE_string("classifier_path", None, "Digits classifier .keras cache "
                                        "(loaded if present, else trained and saved there).")
 _OUT = flags.DEFINE_string("out", None, "Output JSON path.")
+_INTERPOLATION_PNG = flags.DEFINE_string("interpolation_png", None, "Also write a latent "
+                                         "interpolation grid (GAN paper Fig. 3) to this PNG "
+                                         "(with --saved_model).")
+_INTERPOLATION_METHOD = flags.DEFINE_enum("interpolation_method", "linear", ["linear", "slerp"],
+                                          "Interpolation for --interpolation_png.")
 
 
 def generate_images(saved_model: str, num_samples: int, batch_size: int = 250,
@@ -211,6 +218,16 @@ def main(argv):
     except (ValueError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(1)
+    if _INTERPOLATION_PNG.value:
+        if not _SAVED_MODEL.value:
+            raise app.UsageError("--interpolation_png needs --saved_model.")
+        from tfgan_kit.export import load_generator
+        from tfgan_kit.metrics.interpolation import write_interpolation_figure
+
+        generator, latent_dim = load_generator(_SAVED_MODEL.value)
+        write_interpolation_figure(generator, latent_dim, _INTERPOLATION_PNG.value,
+                                   method=_INTERPOLATION_METHOD.value, seed=_SEED.value)
+        report["interpolation_png"] = _INTERPOLATION_PNG.value
     os.makedirs(os.path.dirname(os.path.abspath(_OUT.value)), exist_ok=True)
     with open(_OUT.value, "w") as f:
         json.dump(report, f, indent=2)

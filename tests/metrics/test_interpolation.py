@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tfgan_kit.metrics import interpolate_latents, save_interpolation_grid
+from tfgan_kit.metrics import (
+    interpolate_latents,
+    save_interpolation_grid,
+    write_interpolation_figure,
+)
 
 
 def test_linear_endpoints_and_midpoint():
@@ -50,3 +54,16 @@ def test_bad_input(tmp_path):
         interpolate_latents(np.zeros(2), np.ones(2), 1)
     with pytest.raises(ValueError, match=r"\[rows, steps, height, width, 1 or 3\]"):
         save_interpolation_grid(np.zeros((2, 4, 4, 2)), str(tmp_path / "x.png"))
+
+
+def test_interpolation_figure_rows_walk_between_their_end_points(tmp_path):
+    # A "generator" that paints z[0] as a constant image: columns must change linearly.
+    def generate(z):
+        return np.tanh(np.broadcast_to(z[:, :1, None, None], (len(z), 4, 4, 1)) * 0.1)
+
+    grid = write_interpolation_figure(generate, 3, str(tmp_path / "walk.png"), rows=2, steps=5)
+    assert grid.shape == (2 * 5 + 1, 5 * 5 + 1, 1)
+    rng = np.random.default_rng(0)
+    z0, z1 = rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
+    expected = np.round((np.tanh(np.linspace(z0[1, 0], z1[1, 0], 5) * 0.1) + 1) * 127.5)
+    assert np.allclose(grid[6, 1::5][:5, 0], expected, atol=1)

@@ -12,7 +12,11 @@ from tfgan_kit.metrics.frechet_distance import (
     frechet_distance_from_statistics,
 )
 from tfgan_kit.metrics.inception_score import MeanStd, inception_score
-from tfgan_kit.metrics.interpolation import interpolate_latents, save_interpolation_grid
+from tfgan_kit.metrics.interpolation import (
+    interpolate_latents,
+    save_interpolation_grid,
+    write_interpolation_figure,
+)
 from tfgan_kit.metrics.kernel_distance import kernel_distance
 from tfgan_kit.metrics.mode_coverage import ModeCoverage, mode_coverage
 from tfgan_kit.metrics.ms_ssim import ms_ssim_diversity
@@ -66,4 +70,5 @@ __all__ = [
     "save_interpolation_grid",
     "sliced_wasserstein_distance",
     "train_digits_classifier",
+    "write_interpolation_figure",
 ]

@@ -29,9 +29,9 @@ def interpolate_latents(z0, z1, steps: int, method: str = "linear") -> np.ndarra
         ValueError: on mismatched shapes, ``steps < 2`` or an unknown method.
 
     Reference:
-        Radford, Metz, Chintala. "Unsupervised Representation Learning with Deep Convolutional
-        GANs", ICLR 2016, Sec. 6.1 and Fig. 4 (latent walks); White. "Sampling Generative
-        Networks", 2016, Sec. 2.1 (slerp).
+        Goodfellow et al. "Generative Adversarial Nets", NeurIPS 2014, Fig. 3 (digits from
+        linear interpolation in z); White. "Sampling Generative Networks", 2016, Sec. 2.1
+        (slerp).
     """
     a = np.asarray(z0, dtype=np.float64)
     b = np.asarray(z1, dtype=np.float64)
@@ -94,3 +94,35 @@ def save_interpolation_grid(images, path: str) -> np.ndarray:
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid).save(path)
     return grid
+
+
+def write_interpolation_figure(
+    generate,
+    latent_dim: int,
+    path: str,
+    rows: int = 8,
+    steps: int = 10,
+    method: str = "linear",
+    seed: int = 0,
+) -> np.ndarray:
+    """GAN-paper Fig. 3 style PNG: each row walks between two random z ~ N(0, I).
+
+    Args:
+        generate: ``z [n, latent_dim] -> images [n, H, W, C]`` in [-1, 1] (e.g. the function
+            returned by `tfgan_kit.export.load_generator`).
+        latent_dim: width of z.
+        path: output ``.png`` path.
+        rows: number of interpolations (rows). Defaults to `8`.
+        steps: images per row, both ends included. Defaults to `10`.
+        method: ``"linear"`` (the paper's figure) or ``"slerp"``. Defaults to ``"linear"``.
+        seed: seed of the end points. Defaults to `0`.
+
+    Returns:
+        The uint8 grid written to `path`.
+    """
+    rng = np.random.default_rng(seed)
+    z0 = rng.standard_normal((rows, latent_dim))
+    z1 = rng.standard_normal((rows, latent_dim))
+    path_z = interpolate_latents(z0, z1, steps, method)  # [rows, steps, latent_dim]
+    images = np.asarray(generate(path_z.reshape(rows * steps, latent_dim)), dtype=np.float32)
+    return save_interpolation_grid(images.reshape((rows, steps) + images.shape[1:]), path)

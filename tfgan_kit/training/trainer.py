@@ -147,6 +147,7 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
             steps_per_epoch=steps,
             callbacks=build_callbacks(config, model, workdir),
             verbose=config.train.verbose,
+            shuffle=False,  # the stream is already shuffled, per epoch and seeded
         )
     elif os.path.exists(os.path.join(paths["backup"], "latest.weights.h5")):
         model.load_weights(os.path.join(paths["backup"], "latest.weights.h5"))

@@ -17,7 +17,10 @@ from tfgan_kit.metrics import (
     precision_recall,
     precision_recall_density_coverage,
 )
-from tfgan_kit.metrics.frechet_distance import frechet_distance_from_statistics
+from tfgan_kit.metrics.frechet_distance import (
+    frechet_distance_from_statistics,
+    trace_sqrt_product,
+)
 
 
 def _gaussian_features(seed, n, d, shift=0.0):
@@ -117,6 +120,21 @@ def test_fid_rank_deficient_covariance_warns_and_stays_finite():
         - 2 * nuclear
     )
     assert np.isfinite(value) and value == pytest.approx(expected, rel=1e-8)
+
+
+def test_trace_sqrt_product_full_rank_and_exactly_singular():
+    rng = np.random.default_rng(7)
+    q = np.linalg.qr(rng.normal(size=(6, 6)))[0]
+    a, b = np.array([3.0, 1.0, 2.0, 0.5, 4.0, 1.5]), np.array([1.0, 2.0, 0.5, 3.0, 1.0, 2.0])
+    # Commuting pair q diag(a) q^T, q diag(b) q^T: tr sqrt = sum sqrt(a_i b_i).
+    sa, sb = (q * a) @ q.T, (q * b) @ q.T
+    assert trace_sqrt_product(sa, sb) == pytest.approx(np.sum(np.sqrt(a * b)), rel=1e-12)
+    # A zero pivot makes Cholesky fail: the eigendecomposition branch must give the same rule.
+    a[[1, 4]] = 0.0
+    singular = np.diag(a)
+    with pytest.raises(np.linalg.LinAlgError):
+        np.linalg.cholesky(singular)
+    assert trace_sqrt_product(singular, np.diag(b)) == pytest.approx(np.sum(np.sqrt(a * b)), rel=1e-12)
 
 
 def test_streaming_statistics_match_numpy():

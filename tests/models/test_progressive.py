@@ -19,11 +19,11 @@ def _adam():
     return keras.optimizers.Adam(1e-3, beta_1=0.0, beta_2=0.99, epsilon=1e-8)
 
 
-def _model(seed=0, **schedule):
+def _model(seed=0, loss="wgan_gp", **schedule):
     keras.utils.set_random_seed(seed)
     schedule = GrowthSchedule(16, **{"stabilize_images": PHASE, "fade_images": PHASE, **schedule})
     model = ProgressiveGAN(ProgressiveGenerator(latent_dim=LATENT, **NETS),
-                           ProgressiveDiscriminator(**NETS), LATENT, schedule)
+                           ProgressiveDiscriminator(**NETS), LATENT, schedule, loss=loss)
     model.compile(g_optimizer=_adam(), d_optimizer=_adam())
     return model
 
@@ -163,10 +163,12 @@ def test_resume_mid_fade_restores_resolution_alpha_and_images_shown(tmp_path):
 
 
 def test_lsgan_option_and_batch_larger_than_data_raises():
-    model = _model()
-    model.loss = "lsgan"
-    model.fit(_data(), epochs=1, steps_per_epoch=1, verbose=0)
-    assert np.isfinite(model.get_metrics_result()["d_loss"])
+    model = _model(loss="lsgan")
+    logs = model.fit(_data(), epochs=1, steps_per_epoch=1, verbose=0).history
+    assert np.isfinite(logs["d_loss"][0]) and logs["gradient_penalty"] == [0.0]
+    with pytest.raises(ValueError, match="batch the dataset with drop_remainder=True"):
+        model.fit(tf.data.Dataset.from_tensor_slices(np.zeros((20, 16, 16, 1), np.float32)).batch(8),
+                  epochs=1, steps_per_epoch=1, verbose=0)
     bad = _model(batch_sizes={4: 32})
     with pytest.raises(ValueError, match="asks for 32 images per replica at 4x4, but the data batch holds 16"):
         bad.fit(_data(), epochs=1, steps_per_epoch=1, verbose=0)
@@ -273,3 +275,29 @@ def test_digits_config_trains_resumes_saves_and_exports_through_the_trainer(tmp_
     np.testing.assert_allclose(loaded.generate(z), resumed.generate(z), atol=1e-6)
     serve = tf.saved_model.load(export_dir).signatures["serving_default"]
     assert serve(z=tf.constant(z))["images"].shape == (2, 16, 16, 1)
+
+
+def test_two_replicas_take_the_single_replica_step(mirrored_strategy):
+    # Minibatch stddev groups are per replica (as in the official multi-GPU code), so it is
+    # disabled here: the rest of the step must match 1 replica on the same global batch.
+    nets = dict(resolution=8, channels=1, fmap_base=16, fmap_max=8)
+
+    def run(strategy):
+        with strategy.scope():
+            keras.utils.set_random_seed(0)
+            model = ProgressiveGAN(ProgressiveGenerator(latent_dim=8, **nets),
+                                   ProgressiveDiscriminator(mbstd_group_size=0, **nets), 8,
+                                   GrowthSchedule(8, 32, 32))
+            model.compile(g_optimizer=_adam(), d_optimizer=_adam())
+        images = np.random.default_rng(0).uniform(-1, 1, (48, 8, 8, 1)).astype(np.float32)
+        model.fit(tf.data.Dataset.from_tensor_slices(images).batch(16, drop_remainder=True),
+                  epochs=1, verbose=0)
+        return model
+
+    single, mirrored = run(tf.distribute.get_strategy()), run(mirrored_strategy)
+    assert mirrored.distribute_strategy.num_replicas_in_sync == 2
+    for model in (single, mirrored):  # two steps at 4x4, then the first 8x8 fade-in step
+        assert int(model.images_shown.numpy()) == 48 and model.phase.level == 1
+    for a, b in zip(single.generator.weights + single.discriminator.weights,
+                    mirrored.generator.weights + mirrored.discriminator.weights):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-5)

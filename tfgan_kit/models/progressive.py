@@ -229,8 +229,13 @@ class ProgressiveGAN(AdversarialModel):
                 f"Received: batch of shape {tuple(images.shape)}"
             )
         available = images.shape[0]
+        if available is None:
+            raise ValueError(
+                "ProgressiveGAN needs batches of a fixed size (minibatch stddev groups and the "
+                "batch-size schedule): batch the dataset with drop_remainder=True."
+            )
         batch = self.schedule.batch_size(level, available * replicas) // replicas
-        if available is None or batch > available or batch < 1:
+        if batch > available or batch < 1:
             raise ValueError(
                 f"The batch size schedule asks for {batch} images per replica at "
                 f"{4 * 2**level}x{4 * 2**level}, but the data batch holds {available}: use a "

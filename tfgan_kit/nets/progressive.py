@@ -141,7 +141,9 @@ class ProgressiveGenerator(keras.Model):
         for block, to_rgb in zip(self.blocks, self.to_rgb):
             h = block(h)
             to_rgb(h)
-        self.built = True
+        images = self.upsample(keras.KerasTensor((None, 4, 4, self.channels)))
+        self.fade([images, images])
+        self.built = True  # every sub-layer too (fit's symbolic build under tf.distribute)
 
     @property
     def alpha(self):
@@ -272,7 +274,10 @@ class ProgressiveDiscriminator(keras.Model):
             res = 4 * 2**level
             h = self.from_rgb[level](keras.KerasTensor((None, res, res, self.channels)))
             self.blocks[level](h)
-        self.built = True
+        self.downsample(keras.KerasTensor((None, 8, 8, self.channels)))
+        features = keras.KerasTensor((None, 4, 4, feature_maps(1, self.fmap_base, self.fmap_max)))
+        self.fade([features, features])
+        self.built = True  # every sub-layer too (fit's symbolic build under tf.distribute)
 
     @property
     def alpha(self):

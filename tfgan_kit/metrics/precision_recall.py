@@ -121,7 +121,7 @@ def precision_recall(
 
     Reference:
         Kynkäänniemi, Karras, Laine, Lehtinen, Aila. "Improved Precision and Recall Metric for
-        Assessing Generative Models", NeurIPS 2019, Eqs. 1-3.
+        Assessing Generative Models", NeurIPS 2019, Sec. 2 (k-NN manifolds, precision, recall).
     """
     real, fake = _as_features(real_features, fake_features)
     _check_k(k, min(len(real), len(fake)), "k")
@@ -152,7 +152,7 @@ def density_coverage(
 
     Reference:
         Naeem, Oh, Uh, Choi, Yoo. "Reliable Fidelity and Diversity Metrics for Generative
-        Models", ICML 2020, Eqs. 5-6.
+        Models", ICML 2020, Sec. 3 (density and coverage).
     """
     real, fake = _as_features(real_features, fake_features)
     _check_k(k, len(real), "k")

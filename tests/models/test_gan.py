@@ -121,3 +121,23 @@ def test_keras_file_round_trip_with_safe_mode(tmp_path):
     assert int(loaded.g_optimizer.iterations) == int(model.g_optimizer.iterations) == 2
     z = np.ones((2, 4), np.float32)
     np.testing.assert_allclose(loaded.generate(z), model.generate(z), atol=1e-6)
+
+
+def test_mixed_precision_wraps_optimizers_in_loss_scaling_and_trains():
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        model = GAN(dcgan_generator(8, 16, 1, base_filters=4),
+                    dcgan_discriminator(16, 1, base_filters=4), latent_dim=8)
+        model.compile(g_optimizer=keras.optimizers.Adam(2e-4),
+                      d_optimizer=keras.optimizers.Adam(2e-4))
+        assert isinstance(model.g_optimizer, keras.optimizers.LossScaleOptimizer)
+        assert isinstance(model.d_optimizer, keras.optimizers.LossScaleOptimizer)
+        before = [w.numpy().copy() for w in model.generator.trainable_weights]
+        history = model.fit(np.random.default_rng(0).uniform(-1, 1, (16, 16, 16, 1))
+                            .astype(np.float32), batch_size=8, epochs=1, verbose=0).history
+        assert np.isfinite(history["d_loss"][0]) and np.isfinite(history["g_loss"][0])
+        assert model.generate(np.zeros((2, 8), np.float32)).dtype == tf.float32
+        assert any(not np.allclose(a, b.numpy())
+                   for a, b in zip(before, model.generator.trainable_weights))
+    finally:
+        keras.config.set_dtype_policy("float32")

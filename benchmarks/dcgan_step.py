@@ -16,10 +16,15 @@ each trainer) take the same number of steps on the same synthetic data:
 * **fit+XLA**: the same with ``jit_compile=True``.
 
 Each trainer is warmed up first (tracing and XLA compilation are not timed). A measurement is the
-wall time of ``--steps`` steps, ending on a host read of the losses; the three trainers are measured
+wall time (and the process CPU time) of ``--steps`` steps, ending on a host read of the losses; the three trainers are measured
 in turn (A/B/C/A/B/C ...) ``--repeats`` times, so that load from other processes on a shared
-machine falls on all of them alike, and the median of each is reported. The data is a ``tf.data``
+machine falls on all of them alike. The table gives the median images/s of each trainer and, as
+ratios, the median over rounds of the ratio of the two figures measured back to back in a round. The data is a ``tf.data``
 dataset of random images in [-1, 1] held in memory, pre-batched and repeated.
+
+On a machine shared with other jobs the wall-clock figures jump between levels (the process gets
+one core or two); images per CPU second (all threads' CPU time) vary far less, so a second table
+gives those too.
 
 Reference: Radford et al., "Unsupervised Representation Learning with Deep Convolutional
 Generative Adversarial Networks", ICLR 2016 (nets, Adam 2e-4 / beta_1 0.5, batch 64).
@@ -31,6 +36,7 @@ import argparse
 import os
 import statistics
 import time
+import warnings
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -133,17 +139,25 @@ class FitTrainer:
         return float(history.history["d_loss"][-1])
 
 
-def images_per_second(trainer, dataset: tf.data.Dataset, steps: int, batch_size: int) -> float:
-    start = time.perf_counter()
+def images_per_second(trainer, dataset: tf.data.Dataset, steps: int,
+                      batch_size: int) -> tuple[float, float]:
+    """Images per wall-clock second and per CPU second (all threads) of ``steps`` steps."""
+    wall, cpu = time.perf_counter(), time.process_time()
     loss = trainer.run(dataset, steps)
-    elapsed = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     if loss != loss:  # NaN: the timing would be of a broken run.
         raise RuntimeError(f"{type(trainer).__name__} produced a NaN loss.")
-    return steps * batch_size / elapsed
+    images = steps * batch_size
+    return images / wall, images / cpu
 
 
 def benchmark_shape(shape, steps: int, repeats: int, warmup: int, batch_size: int) -> dict:
-    """Median images/s of baseline, fit and fit+XLA on one image shape, measured interleaved."""
+    """Images/s of baseline, fit and fit+XLA on one image shape, measured interleaved.
+
+    Returns:
+        ``{"wall" | "cpu": {"baseline" | "fit" | "fit_xla": [figure of each round]}}``: images
+        per wall-clock second and images per CPU second.
+    """
     dataset = synthetic_batches(shape, batch_size)
     trainers = {
         "baseline": BaselineTrainer(shape),
@@ -152,13 +166,18 @@ def benchmark_shape(shape, steps: int, repeats: int, warmup: int, batch_size: in
     }
     for trainer in trainers.values():  # tracing and XLA compilation happen here
         trainer.run(dataset, warmup)
-    figures = {name: [] for name in trainers}
+    figures = {clock: {name: [] for name in trainers} for clock in ("wall", "cpu")}
     for _ in range(repeats):
         for name, trainer in trainers.items():
-            figures[name].append(images_per_second(trainer, dataset, steps, batch_size))
-    return {name: statistics.median(values) for name, values in figures.items()} | {
-        "all": figures
-    }
+            wall, cpu = images_per_second(trainer, dataset, steps, batch_size)
+            figures["wall"][name].append(wall)
+            figures["cpu"][name].append(cpu)
+    return figures
+
+
+def paired_ratio(numerator: list[float], denominator: list[float]) -> float:
+    """Median over rounds of the ratio of two trainers measured back to back in that round."""
+    return statistics.median(n / d for n, d in zip(numerator, denominator))
 
 
 def main() -> None:
@@ -170,6 +189,8 @@ def main() -> None:
     parser.add_argument("--batch_size", type=int, default=64, help="images per step")
     parser.add_argument("--verbose", action="store_true", help="print every measurement")
     args = parser.parse_args()
+    # Keras warns that fit's shuffle=True is ignored for a tf.data dataset; nothing to act on.
+    warnings.filterwarnings("ignore", message=".*`shuffle=True` was passed.*")
     for name in ("steps", "repeats", "warmup", "batch_size"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be >= 1. Received: {getattr(args, name)}")
@@ -180,22 +201,36 @@ def main() -> None:
 
     print(f"TF {tf.__version__}, Keras {keras.__version__}; batch {args.batch_size}, "
           f"{args.steps} steps x {args.repeats} repeats (median), warm-up {args.warmup} steps")
-    header = (f"{'config':<10} {'baseline img/s':>15} {'fit img/s':>10} {'fit/base':>9} "
-              f"{'fit+XLA img/s':>14} {'XLA/base':>9}")
-    rows = []
+    tables = {"wall": [], "cpu": []}
     for shape in sizes:
-        result = benchmark_shape(shape, args.steps, args.repeats, args.warmup, args.batch_size)
-        if args.verbose:
-            for name, values in result["all"].items():
-                print(f"  {'x'.join(map(str, shape))} {name}: "
-                      + " ".join(f"{v:.0f}" for v in values))
-        rows.append(
-            f"{'x'.join(map(str, shape)):<10} {result['baseline']:>15.1f} {result['fit']:>10.1f} "
-            f"{result['fit'] / result['baseline']:>8.2f}x {result['fit_xla']:>14.1f} "
-            f"{result['fit_xla'] / result['baseline']:>8.2f}x"
-        )
-    print(header)
-    print("\n".join(rows))
+        figures = benchmark_shape(shape, args.steps, args.repeats, args.warmup, args.batch_size)
+        config = "x".join(map(str, shape))
+        for clock, table in tables.items():
+            if args.verbose:
+                for name, values in figures[clock].items():
+                    print(f"  {config} {name:>8} images/{clock}-s by round: "
+                          + " ".join(f"{v:.0f}" for v in values), flush=True)
+            table.append(table_row(config, figures[clock]))
+    print("\nImages per second (wall clock):")
+    print(table_header("img/s"))
+    print("\n".join(tables["wall"]))
+    print("\nImages per CPU second (process CPU time, all threads; less sensitive to other load):")
+    print(table_header("img/cpu-s"))
+    print("\n".join(tables["cpu"]))
+
+
+def table_header(unit: str) -> str:
+    return (f"{'config':<10} {'baseline ' + unit:>19} {'fit ' + unit:>14} {'fit/base':>9} "
+            f"{'fit+XLA ' + unit:>18} {'XLA/base':>9}")
+
+
+def table_row(config: str, figures: dict[str, list[float]]) -> str:
+    """One table row: median figures, and paired (same-round) median ratios against baseline."""
+    median = {name: statistics.median(values) for name, values in figures.items()}
+    return (f"{config:<10} {median['baseline']:>19.1f} {median['fit']:>14.1f} "
+            f"{paired_ratio(figures['fit'], figures['baseline']):>8.2f}x "
+            f"{median['fit_xla']:>18.1f} "
+            f"{paired_ratio(figures['fit_xla'], figures['baseline']):>8.2f}x")
 
 
 if __name__ == "__main__":

@@ -98,9 +98,8 @@ def run_workers(workdirs: list[Path], epochs: int, logdir: Path) -> list[str]:
 
     deadline = time.monotonic() + TIMEOUT_SECONDS
     try:
-        while any(p.poll() is None for p in procs):
-            failed = [p for p in procs if p.returncode not in (None, 0)]
-            if failed:
+        while None in [p.poll() for p in procs]:  # a list: poll every worker each time
+            if any(p.returncode not in (None, 0) for p in procs):
                 pytest.fail(report(f"a worker exited non-zero (epochs={epochs})"))
             if time.monotonic() > deadline:
                 pytest.fail(report(f"workers did not finish within {TIMEOUT_SECONDS} s"))

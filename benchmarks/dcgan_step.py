@@ -1,6 +1,6 @@
 """Images/s of the DCGAN train step through ``model.fit`` against a hand-written baseline loop.
 
-    nice python benchmarks/dcgan_step.py --steps=40 --repeats=5 --sizes=32x32x3,28x28x1
+    nice python benchmarks/dcgan_step.py --steps=30 --repeats=7 --sizes=32x32x3,28x28x1
 
 For each image shape, three trainers of identical DCGAN nets (``tfgan_kit.nets.dcgan_generator``
 / ``dcgan_discriminator``, default ``base_filters=64``, ``latent_dim=100``; fresh instances for
@@ -16,11 +16,12 @@ each trainer) take the same number of steps on the same synthetic data:
 * **fit+XLA**: the same with ``jit_compile=True``.
 
 Each trainer is warmed up first (tracing and XLA compilation are not timed). A measurement is the
-wall time (and the process CPU time) of ``--steps`` steps, ending on a host read of the losses; the three trainers are measured
-in turn (A/B/C/A/B/C ...) ``--repeats`` times, so that load from other processes on a shared
-machine falls on all of them alike. The table gives the median images/s of each trainer and, as
-ratios, the median over rounds of the ratio of the two figures measured back to back in a round. The data is a ``tf.data``
-dataset of random images in [-1, 1] held in memory, pre-batched and repeated.
+wall time (and the process CPU time) of ``--steps`` steps, ending on a host read of the losses.
+The three trainers are measured in turn (A/B/C/A/B/C ...) ``--repeats`` times, so that load from
+other processes on a shared machine falls on all of them alike. The tables give the median figure
+of each trainer and, as ratios, the median over rounds of the ratio of the two figures measured
+back to back in a round. The data is a ``tf.data`` dataset of random images in [-1, 1] held in
+memory, pre-batched and repeated.
 
 On a machine shared with other jobs the wall-clock figures jump between levels (the process gets
 one core or two); images per CPU second (all threads' CPU time) vary far less, so a second table
@@ -182,8 +183,8 @@ def paired_ratio(numerator: list[float], denominator: list[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--steps", type=int, default=40, help="timed steps per measurement")
-    parser.add_argument("--repeats", type=int, default=5, help="measurements per trainer")
+    parser.add_argument("--steps", type=int, default=30, help="timed steps per measurement")
+    parser.add_argument("--repeats", type=int, default=7, help="measurements per trainer")
     parser.add_argument("--sizes", default="32x32x3,28x28x1", help="comma-separated HxWxC")
     parser.add_argument("--warmup", type=int, default=5, help="untimed steps before timing")
     parser.add_argument("--batch_size", type=int, default=64, help="images per step")

@@ -127,7 +127,7 @@ def worker_jobs(workdirs: list[Path], epochs: int) -> dict[str, tuple[list[str],
 
 
 def load_nets_weights(workdir: Path) -> tuple[dict[str, np.ndarray], object]:
-    """Loads ``workdir/model.keras`` (safe mode); returns {name: weight} of G and D, and the model."""
+    """Loads ``workdir/model.keras`` (safe mode); returns {name: G and D weight}, and the model."""
     import keras
 
     import tfgan_kit.models  # noqa: F401  (registers the scheme classes for deserialization)

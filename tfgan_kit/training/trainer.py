@@ -48,8 +48,12 @@ def check_config(config) -> None:
             f"Unknown key(s) {sorted(unknown)} in config.train: valid keys are "
             f"{sorted(TRAIN_KEYS)}."
         )
-    if config.train.batch_size % max(1, tf.distribute.get_strategy().num_replicas_in_sync):
-        raise ValueError("config.train.batch_size must be divisible by the number of replicas.")
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    if config.train.batch_size % replicas:
+        raise ValueError(
+            f"config.train.batch_size={config.train.batch_size} must be divisible by the "
+            f"{replicas} replicas: use a multiple of {replicas}."
+        )
 
 
 def workdir_paths(workdir: str) -> dict[str, str]:

@@ -61,13 +61,13 @@ def get_config() -> ml_collections.ConfigDict:
     config.train.sample_every_epochs = 10
     config.train.num_samples = 16
     config.train.verbose = 2
-    # Derived: grow to the final resolution, then three more stabilisation phases there.
-    config.train.epochs = epochs_for(config, extra_phases=3)
+    # Derived: grow to 1024x1024 (13.6M images), then train 3.2M more images there.
+    config.train.epochs = epochs_for(config, final_images=4 * config.model.stabilize_images)
     return config
 
 
-def epochs_for(config: ml_collections.ConfigDict, extra_phases: int) -> int:
-    """Epochs of ``train.steps_per_epoch`` steps that finish growing plus ``extra_phases``."""
+def epochs_for(config: ml_collections.ConfigDict, final_images: int) -> int:
+    """Epochs of ``train.steps_per_epoch`` steps that finish growing, then show ``final_images``."""
     m = config.model
     schedule = GrowthSchedule(
         config.data.image_size, m.stabilize_images, m.fade_images,
@@ -75,6 +75,6 @@ def epochs_for(config: ml_collections.ConfigDict, extra_phases: int) -> int:
     )
     last = schedule.num_levels - 1
     grown = schedule.fade_start(last) + m.fade_images if last > 0 else 0
-    total = grown + (1 + extra_phases) * m.stabilize_images
+    total = grown + final_images
     steps = schedule.steps_to_show(total, config.train.batch_size)
     return math.ceil(steps / config.train.steps_per_epoch)

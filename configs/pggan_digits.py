@@ -31,8 +31,8 @@ def get_config() -> ml_collections.ConfigDict:
     config.model.ema_decay = 0.99
 
     config.train.batch_size = 32
-    config.train.steps_per_epoch = 100
-    config.train.sample_every_epochs = 5
+    config.train.steps_per_epoch = 50  # <= 56 full batches of 32 in the 1,797 digits
+    config.train.sample_every_epochs = 10
     config.train.num_samples = 64
-    config.train.epochs = pggan_celeba_hq.epochs_for(config, final_images=64_000)
+    config.train.epochs = pggan_celeba_hq.epochs_for(config, final_images=200_000)
     return config

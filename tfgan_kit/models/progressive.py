@@ -16,7 +16,9 @@ fact 10, "built whole"); the Python level selects the path, so each (level, fadi
 traced once and ``make_train_function`` installs a dispatcher that picks the step function of
 the current phase before every call (Keras' ``fit`` reads ``model.train_function`` each step).
 The counter, the level and the alpha variables are model weights, so a checkpoint resumed
-mid-phase continues at the same resolution, alpha and count.
+mid-phase continues at the same resolution, alpha and count. With ``steps_per_execution = k``
+the phase is chosen once per execution, so a new resolution can start up to k - 1 steps late
+(alpha is clipped to 1 meanwhile).
 
 Reference: Karras et al., "Progressive Growing of GANs for Improved Quality, Stability, and
 Variation", ICLR 2018, sections 3-4 and appendix A.1 (https://arxiv.org/abs/1710.10196);

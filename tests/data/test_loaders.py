@@ -104,3 +104,19 @@ def test_tfds_not_prepared_names_the_fix(tmp_path):
         tfds_images("mnist", data_dir=str(tmp_path))
     with pytest.raises(ValueError, match="Unknown tensorflow-datasets name"):
         tfds_images("no_such_dataset_xyz", data_dir=str(tmp_path))
+
+
+@pytest.mark.parametrize("global_seed", [0, 5])
+def test_epoch_stream_builds_and_ignores_the_global_seed(global_seed):
+    """keras.utils.set_random_seed(0) before building the stream must neither fail nor matter."""
+    tf.random.set_seed(None)
+    reference = list(batch_examples(tf.data.Dataset.range(20), 5, seed=1, epochs=2)
+                     .as_numpy_iterator())
+    tf.random.set_seed(global_seed)
+    try:
+        stream = list(batch_examples(tf.data.Dataset.range(20), 5, seed=1, epochs=2)
+                      .as_numpy_iterator())
+    finally:
+        tf.random.set_seed(None)
+    for a, b in zip(reference, stream):
+        np.testing.assert_array_equal(a, b)

@@ -78,6 +78,11 @@ def batch_examples(
         )
 
     def one_epoch(epoch):
+        # This function is traced in its own graph, which inherits the global seed. tf.data then
+        # compares (global seed, op seed) with (0, 0) in Python, which fails for a tensor op seed
+        # when the global seed is 0 (e.g. after keras.utils.set_random_seed(0)). The epoch seed
+        # below is explicit, so the traced graph needs no global seed.
+        tf.compat.v1.get_default_graph().seed = None
         epoch_seed = tf.constant(seed, tf.int64) * _EPOCH_SEED_STRIDE + epoch
         batches = examples.shuffle(
             shuffle_buffer, seed=epoch_seed, reshuffle_each_iteration=False

@@ -1,9 +1,11 @@
 """Adversarial training schemes, each a `keras.Model` with its own `train_step`.
 
-Reference: see each scheme's module (Goodfellow et al. 2014 for `GAN`).
+Reference: see each scheme's module (Goodfellow et al. 2014 for `GAN`, Karras et al. 2018 for
+`ProgressiveGAN`).
 """
 
 from tfgan_kit.models.base import AdversarialModel
 from tfgan_kit.models.gan import GAN
+from tfgan_kit.models.progressive import ProgressiveGAN
 
-__all__ = ["AdversarialModel", "GAN"]
+__all__ = ["AdversarialModel", "GAN", "ProgressiveGAN"]

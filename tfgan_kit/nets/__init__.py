@@ -1,9 +1,23 @@
 """Network builders returning `keras.Model`s.
 
-Reference: Goodfellow et al. 2014 (MLP nets), Radford et al. 2016 (DCGAN nets).
+Reference: Goodfellow et al. 2014 (MLP nets), Radford et al. 2016 (DCGAN nets), Karras et al. 2018
+(progressive nets).
 """
 
 from tfgan_kit.nets.dcgan import dcgan_discriminator, dcgan_generator
 from tfgan_kit.nets.mlp import mlp_discriminator, mlp_generator
+from tfgan_kit.nets.progressive import (
+    ProgressiveDiscriminator,
+    ProgressiveGenerator,
+    feature_maps,
+)
 
-__all__ = ["dcgan_discriminator", "dcgan_generator", "mlp_discriminator", "mlp_generator"]
+__all__ = [
+    "ProgressiveDiscriminator",
+    "ProgressiveGenerator",
+    "dcgan_discriminator",
+    "dcgan_generator",
+    "feature_maps",
+    "mlp_discriminator",
+    "mlp_generator",
+]

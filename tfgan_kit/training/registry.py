@@ -55,3 +55,4 @@ def get_dataset(name: str) -> Callable:
 def _import_builtins() -> None:
     # Importing the builder modules fills the tables.
     import tfgan_kit.training.builders  # noqa: F401
+    import tfgan_kit.training.progressive  # noqa: F401  (scheme "pggan")

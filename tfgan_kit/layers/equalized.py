@@ -19,8 +19,36 @@ def _check_common(gain: float, lr_multiplier: float) -> None:
         )
 
 
+class _EqualizedLayer(keras.layers.Layer):
+    """Shared weights of the equalized layers: N(0, 1/lrmul^2) kernel scaled at run time."""
+
+    def _add_equalized_weights(self, kernel_shape: tuple, fan_in: int, units: int) -> None:
+        self.fan_in = int(fan_in)
+        self.scale = self.gain * self.lr_multiplier / math.sqrt(self.fan_in)
+        self.kernel = self.add_weight(
+            shape=kernel_shape,
+            initializer=keras.initializers.RandomNormal(stddev=1.0 / self.lr_multiplier),
+            name="kernel",
+        )
+        self.bias = (
+            self.add_weight(shape=(units,), initializer="zeros", name="bias")
+            if self.use_bias
+            else None
+        )
+
+    @property
+    def effective_kernel(self):
+        """The kernel actually applied: ``kernel * gain * lr_multiplier / sqrt(fan_in)``."""
+        return self.kernel * self.scale
+
+    def _add_bias(self, outputs):
+        if self.use_bias:
+            outputs = outputs + self.bias * self.lr_multiplier
+        return outputs
+
+
 @keras.saving.register_keras_serializable(package="tfgan_kit")
-class EqualizedDense(keras.layers.Layer):
+class EqualizedDense(_EqualizedLayer):
     """Fully connected layer with an equalized learning rate.
 
     Computes ``y = x @ (w * gain * lr_multiplier / sqrt(fan_in)) + b * lr_multiplier`` over the
@@ -68,29 +96,10 @@ class EqualizedDense(keras.layers.Layer):
                 f"The last axis of the input to EqualizedDense must be known. "
                 f"Received: input_shape={input_shape}"
             )
-        self.fan_in = int(fan_in)
-        self.scale = self.gain * self.lr_multiplier / math.sqrt(self.fan_in)
-        self.kernel = self.add_weight(
-            shape=(self.fan_in, self.units),
-            initializer=keras.initializers.RandomNormal(stddev=1.0 / self.lr_multiplier),
-            name="kernel",
-        )
-        self.bias = (
-            self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
-            if self.use_bias
-            else None
-        )
-
-    @property
-    def effective_kernel(self):
-        """The kernel actually applied: ``kernel * gain * lr_multiplier / sqrt(fan_in)``."""
-        return self.kernel * self.scale
+        self._add_equalized_weights((int(fan_in), self.units), fan_in, self.units)
 
     def call(self, inputs):
-        outputs = ops.matmul(inputs, self.effective_kernel)
-        if self.use_bias:
-            outputs = outputs + self.bias * self.lr_multiplier
-        return outputs
+        return self._add_bias(ops.matmul(inputs, self.effective_kernel))
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
@@ -107,7 +116,7 @@ class EqualizedDense(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
-class EqualizedConv2D(keras.layers.Layer):
+class EqualizedConv2D(_EqualizedLayer):
     """2-D convolution (NHWC, stride 1, "same" padding) with an equalized learning rate.
 
     The effective kernel is ``w * gain * lr_multiplier / sqrt(k * k * in_channels)`` with
@@ -159,29 +168,14 @@ class EqualizedConv2D(keras.layers.Layer):
                 f"Received: input_shape={input_shape}"
             )
         in_channels = int(input_shape[-1])
-        self.fan_in = self.kernel_size * self.kernel_size * in_channels
-        self.scale = self.gain * self.lr_multiplier / math.sqrt(self.fan_in)
-        self.kernel = self.add_weight(
-            shape=(self.kernel_size, self.kernel_size, in_channels, self.filters),
-            initializer=keras.initializers.RandomNormal(stddev=1.0 / self.lr_multiplier),
-            name="kernel",
+        self._add_equalized_weights(
+            (self.kernel_size, self.kernel_size, in_channels, self.filters),
+            self.kernel_size * self.kernel_size * in_channels,
+            self.filters,
         )
-        self.bias = (
-            self.add_weight(shape=(self.filters,), initializer="zeros", name="bias")
-            if self.use_bias
-            else None
-        )
-
-    @property
-    def effective_kernel(self):
-        """The kernel actually applied: ``kernel * gain * lr_multiplier / sqrt(fan_in)``."""
-        return self.kernel * self.scale
 
     def call(self, inputs):
-        outputs = ops.conv(inputs, self.effective_kernel, strides=1, padding="same")
-        if self.use_bias:
-            outputs = outputs + self.bias * self.lr_multiplier
-        return outputs
+        return self._add_bias(ops.conv(inputs, self.effective_kernel, strides=1, padding="same"))
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.filters,)

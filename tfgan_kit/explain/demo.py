@@ -80,10 +80,16 @@ def main() -> None:
 
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "explain_demo"
     result, _ = run_shapes_demo(out_dir)
+    print_explanations(result, out_dir)
+
+
+def print_explanations(result, out_dir: str) -> None:
+    """Prints each unit's formula beside its best single concept, then the report's summary."""
     for unit, e in sorted(result.explanations.items()):
         single = "NONE" if e.best_single is None else e.best_single
         print(f"unit {unit:3d}  {e}  | best single: {single} ({e.best_single_iou:.4f})")
-    print(open(f"{out_dir}/summary.txt").read().strip())
+    with open(f"{out_dir}/summary.txt") as f:
+        print(f.read().strip())
 
 
 if __name__ == "__main__":

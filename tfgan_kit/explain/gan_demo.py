@@ -84,11 +84,10 @@ def run_discriminator_demo(
 def main() -> None:
     """Runs :func:`run_discriminator_demo` and prints each unit's explanation."""
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "explain_gan_demo"
+    from tfgan_kit.explain.demo import print_explanations
+
     result, _ = run_discriminator_demo(out_dir)
-    for unit, e in sorted(result.explanations.items()):
-        single = "NONE" if e.best_single is None else e.best_single
-        print(f"unit {unit:3d}  {e}  | best single: {single} ({e.best_single_iou:.4f})")
-    print(open(f"{out_dir}/summary.txt").read().strip())
+    print_explanations(result, out_dir)
 
 
 if __name__ == "__main__":

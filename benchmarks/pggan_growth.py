@@ -22,7 +22,7 @@ import tensorflow as tf  # noqa: E402
 
 from tfgan_kit.models.progressive import ProgressiveGAN  # noqa: E402
 from tfgan_kit.nets.progressive import ProgressiveDiscriminator, ProgressiveGenerator  # noqa: E402
-from tfgan_kit.training.progressive import GrowthSchedule  # noqa: E402
+from tfgan_kit.models.growth import GrowthSchedule  # noqa: E402
 
 
 def build(args) -> ProgressiveGAN:

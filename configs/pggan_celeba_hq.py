@@ -12,7 +12,7 @@ import math
 import ml_collections
 from ml_collections import config_dict
 
-from tfgan_kit.training.progressive import GrowthSchedule
+from tfgan_kit.models.growth import GrowthSchedule
 
 
 def get_config() -> ml_collections.ConfigDict:

@@ -13,7 +13,7 @@ from PIL import Image
 
 from tfgan_kit.data import digits, digits_arrays
 from tfgan_kit.evaluate import evaluate
-from tfgan_kit.export import load_generator, save_generator
+from tfgan_kit.export import load_generator, export_model
 from tfgan_kit.metrics import ms_ssim_diversity
 from tfgan_kit.models import GAN
 from tfgan_kit.nets import dcgan_discriminator, dcgan_generator
@@ -26,7 +26,7 @@ ALL_KEYS = {"fid", "kid", "kid_std", "is", "is_std", "precision", "recall", "den
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """A DCGAN trained for 6 steps on 8x8 digits, exported with save_generator."""
+    """A DCGAN trained for 6 steps on 8x8 digits, exported with export_model."""
     model = GAN(dcgan_generator(8, 8, 1, base_filters=16), dcgan_discriminator(8, 1, base_filters=16),
                 latent_dim=8)
     model.compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
@@ -34,7 +34,7 @@ def exported(tmp_path_factory):
     model.fit(digits(batch_size=32, image_size=8), epochs=2, steps_per_epoch=3, verbose=0)
     folder = tmp_path_factory.mktemp("evaluate")
     export_dir = str(folder / "generator")
-    save_generator(model, export_dir)
+    export_model(model, export_dir)
     return export_dir, str(folder / "classifier.keras")
 
 

@@ -1,6 +1,6 @@
 r"""Evaluates a generator against real data: ``python -m tfgan_kit.evaluate``.
 
-Generated images come from a SavedModel written by `tfgan_kit.export.save_generator` (signature
+Generated images come from a SavedModel written by `tfgan_kit.export.export_model` (signature
 ``serving_default``: ``z`` -> ``images``; z ~ N(0, I), seeded) or from a folder of PNGs; real
 images from the embedded digits or a prepared tensorflow-datasets set. Features for FID, KID,
 IS and precision/recall/density/coverage come from InceptionV3 with local weights
@@ -31,7 +31,7 @@ DIGITS_SIZES = (8, 16, 32)
 DIGITS_COUNT = 1797
 
 _SAVED_MODEL = flags.DEFINE_string("saved_model", None, "SavedModel of a generator "
-                                   "(tfgan_kit.export.save_generator).")
+                                   "(tfgan_kit.export.export_model).")
 _IMAGES_DIR = flags.DEFINE_string("images_dir", None, "Folder of generated PNG images, instead "
                                   "of --saved_model.")
 _DATASET = flags.DEFINE_string("dataset", "digits", "Real data: 'digits' (embedded) or a "

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tfgan_kit.export import load_generator, save_generator
+from tfgan_kit.export import load_generator, export_model
 from tfgan_kit.models import GAN
 from tfgan_kit.nets import dcgan_discriminator, dcgan_generator
 
@@ -20,7 +20,7 @@ def trained(tmp_path_factory):
     model.fit(np.random.default_rng(0).uniform(-1, 1, (32, 16, 16, 3)).astype(np.float32),
               epochs=2, batch_size=8, verbose=0)
     export_dir = str(tmp_path_factory.mktemp("export") / "generator")
-    save_generator(model, export_dir)
+    export_model(model, export_dir)
     return model, export_dir
 
 
@@ -51,6 +51,6 @@ def test_wrong_z_width_is_rejected_with_the_expected_width(trained):
 def test_export_refuses_to_overwrite_and_loading_a_missing_dir_fails(trained, tmp_path):
     model, export_dir = trained
     with pytest.raises(ValueError, match="already holds a SavedModel"):
-        save_generator(model, export_dir)
+        export_model(model, export_dir)
     with pytest.raises(FileNotFoundError, match="No SavedModel"):
         load_generator(str(tmp_path / "nothing"))

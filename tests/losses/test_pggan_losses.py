@@ -1,5 +1,6 @@
 """WGAN, least-squares, gradient-penalty and drift losses against independent numpy formulas."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -49,8 +50,8 @@ def test_interpolate_per_example():
     np.testing.assert_allclose(out[1], 1.0)
 
 
-@pytest.mark.parametrize("target", [1.0, 750.0])
-def test_gradient_penalty_quadratic_critic(target):
+@pytest.mark.parametrize("target, epsilon", [(1.0, 1e-10), (750.0, 1e-10), (1.0, 0.5)])
+def test_gradient_penalty_quadratic_critic(target, epsilon):
     # D(x) = sum_j w_j x_j^2 per example -> grad = 2 w x (computed here by hand, not by TF).
     real = RNG.normal(size=(5, 3, 3, 2)).astype(np.float32)
     fake = RNG.normal(size=(5, 3, 3, 2)).astype(np.float32)
@@ -58,9 +59,9 @@ def test_gradient_penalty_quadratic_critic(target):
     w = RNG.uniform(0.5, 2.0, size=(3, 3, 2)).astype(np.float32)
     critic = lambda x: tf.reduce_sum(w * x**2, axis=[1, 2, 3])[:, None]  # noqa: E731
     x_hat = real + weights[:, None, None, None] * (fake - real)
-    norms = np.sqrt(((2 * w * x_hat) ** 2).reshape(5, -1).sum(axis=1))
+    norms = np.sqrt(((2 * w * x_hat) ** 2).reshape(5, -1).sum(axis=1) + epsilon)
     expected = np.mean((norms - target) ** 2) / target**2
-    got = float(gradient_penalty(critic, real, fake, weights, target=target))
+    got = float(gradient_penalty(critic, real, fake, weights, target=target, epsilon=epsilon))
     assert got == pytest.approx(expected, rel=1e-5)
 
 
@@ -71,3 +72,32 @@ def test_gradient_penalty_linear_critic_hand_value():
     assert float(gradient_penalty(critic, zeros, zeros + 1, np.full(4, 0.5, np.float32))) == pytest.approx(25.0)
     with pytest.raises(ValueError, match="`target` must be positive. Received: target=0"):
         gradient_penalty(critic, zeros, zeros, np.zeros(4, np.float32), target=0.0)
+    with pytest.raises(ValueError, match="`epsilon` must be non-negative. Received: epsilon=-1"):
+        gradient_penalty(critic, zeros, zeros, np.zeros(4, np.float32), epsilon=-1.0)
+
+
+def test_gradient_penalty_epsilon_inside_the_root_hand_value():
+    # Zero input gradient: norm sqrt(0 + 0.25) = 0.5 -> (0.5 - 1)^2 = 0.25.
+    critic = lambda x: 0.0 * tf.reduce_sum(x, axis=[1, 2, 3])  # noqa: E731
+    zeros = np.zeros((4, 2, 2, 1), np.float32)
+    penalty = gradient_penalty(critic, zeros, zeros, np.zeros(4, np.float32), epsilon=0.25)
+    assert float(penalty) == pytest.approx(0.25)
+
+
+def test_gradient_penalty_finite_gradients_through_a_dead_relu():
+    # Dense(4, relu) -> Dense(1): every pre-activation of the first example is -2, so its input
+    # gradient is exactly zero; d sqrt(s) / ds at s = 0 would make the weight gradients NaN.
+    critic = keras.Sequential([
+        keras.Input((2,)),
+        keras.layers.Dense(4, "relu", kernel_initializer="ones"),
+        keras.layers.Dense(1, kernel_initializer="ones"),
+    ])
+    samples = np.array([[-1.0, -1.0], [1.0, 0.5], [0.3, 2.0]], np.float32)
+    with tf.GradientTape() as tape:
+        penalty = gradient_penalty(critic, samples, samples, np.zeros(3, np.float32))
+    gradients = tape.gradient(penalty, critic.trainable_variables)
+    assert np.isfinite(float(penalty))
+    # The output bias does not change the input gradient, so it gets no gradient (None).
+    assert gradients[-1] is None
+    assert all(np.all(np.isfinite(g.numpy())) for g in gradients[:-1])
+    assert np.any(gradients[0].numpy() != 0.0)  # the live examples still train the first layer

@@ -5,10 +5,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tfgan_kit.export import save_generator
+from tfgan_kit.data import DataSpec
+from tfgan_kit.export import export_model
 from tfgan_kit.models.progressive import ProgressiveGAN, reset_optimizer_state
 from tfgan_kit.nets.progressive import ProgressiveDiscriminator, ProgressiveGenerator
-from tfgan_kit.training.progressive import GrowthSchedule
+from tfgan_kit.models.growth import GrowthSchedule
 
 LATENT = 16
 NETS = dict(resolution=16, channels=1, fmap_base=32, fmap_max=16)
@@ -96,7 +97,7 @@ def test_generate_and_export_final_and_intermediate_resolutions(grown, tmp_path)
         model.generate(z, resolution=12)
     for resolution, side in ((None, 16), (8, 8)):
         export_dir = str(tmp_path / f"export_{side}")
-        save_generator(model, export_dir, resolution=resolution)
+        export_model(model, export_dir, resolution=resolution)
         serve = tf.saved_model.load(export_dir).signatures["serving_default"]
         images = serve(z=tf.constant(z))["images"].numpy()
         assert images.shape == (3, side, side, 1)
@@ -219,7 +220,7 @@ def test_bad_construction_raises():
 
 def test_celeba_hq_config_builds_and_runs_one_step_at_reduced_feature_maps():
     from configs import pggan_celeba_hq
-    from tfgan_kit.training.progressive import build_pggan
+    from tfgan_kit.models.progressive import build_pggan
 
     config = pggan_celeba_hq.get_config()
     assert config.data.image_size == 1024 and config.model.stabilize_images == 800_000
@@ -231,7 +232,8 @@ def test_celeba_hq_config_builds_and_runs_one_step_at_reduced_feature_maps():
     config.train.batch_size = 4
     config.model.batch_sizes = {"1024": 4}
     config.train.jit_compile = False
-    model = build_pggan(config)
+    spec = DataSpec(tf.data.Dataset.range(1), "image", (1024, 1024, 3))
+    model = build_pggan(config, spec)
     assert model.schedule.num_levels == 9 and model.schedule.batch_size(8, 16) == 4
     assert model.generator_ema.to_rgb[-1].kernel.shape == (1, 1, 1, 3)
     images = np.random.default_rng(0).uniform(-1, 1, (4, 1024, 1024, 3)).astype(np.float32)
@@ -240,13 +242,13 @@ def test_celeba_hq_config_builds_and_runs_one_step_at_reduced_feature_maps():
     assert all(np.isfinite(logs[name]) for name in ("d_loss", "g_loss", "gradient_penalty"))
     config.model.batch_sizes = {"1024": 8}
     with pytest.raises(ValueError, match="minibatches of 8, more than config.train.batch_size=4"):
-        build_pggan(config)
+        build_pggan(config, spec)
 
 
 def test_digits_config_trains_resumes_saves_and_exports_through_the_trainer(tmp_path):
     from configs import pggan_digits
     from tfgan_kit.training import train_and_evaluate
-    from tfgan_kit.training.progressive import GrowthLogger
+    from tfgan_kit.models.growth import GrowthLogger
 
     config = pggan_digits.get_config()
     assert config.data.image_size == 16 and config.scheme == "pggan"
@@ -303,19 +305,21 @@ def test_two_replicas_take_the_single_replica_step(mirrored_strategy):
 def trained_digits():
     """configs/pggan_digits.py grown 4 -> 8 -> 16 (~9.4k steps, ~10 min on 2 cores)."""
     from configs import pggan_digits
-    from tfgan_kit.data import digits, digits_arrays
+    from tfgan_kit.data import digits_arrays
     from tfgan_kit.metrics import sliced_wasserstein_distance
-    from tfgan_kit.training.progressive import build_pggan
+    from tfgan_kit.models.progressive import build_pggan
+    from tfgan_kit.registry import get_dataset
 
     config = pggan_digits.get_config()
+    spec = get_dataset(config.data.name)(config, config.train.batch_size,
+                                         epochs=config.train.epochs,
+                                         steps_per_epoch=config.train.steps_per_epoch)
     keras.utils.set_random_seed(config.seed)
-    model = build_pggan(config)
+    model = build_pggan(config, spec)
     real = digits_arrays(16)[:1000]
     z = np.random.default_rng(5).normal(size=(1000, config.model.latent_dim)).astype(np.float32)
     untrained = sliced_wasserstein_distance(model.generate(z).numpy(), real)["swd_x1e3_avg"]
-    data = digits(config.train.batch_size, image_size=16, seed=config.seed,
-                  epochs=config.train.epochs, steps_per_epoch=config.train.steps_per_epoch)
-    model.fit(data, epochs=config.train.epochs, steps_per_epoch=config.train.steps_per_epoch,
+    model.fit(spec.dataset, epochs=config.train.epochs, steps_per_epoch=config.train.steps_per_epoch,
               verbose=0)
     samples = model.generate(z).numpy()
     trained = sliced_wasserstein_distance(samples, real)["swd_x1e3_avg"]

@@ -59,3 +59,24 @@ def test_mlp_rejects_bad_hidden_and_dropout():
         mlp_generator(4, 2, hidden=())
     with pytest.raises(ValueError, match="`dropout` must be in"):
         mlp_discriminator(2, dropout=1.0)
+
+
+def test_dcgan_batch_norm_is_synchronized_and_survives_a_keras_file(tmp_path):
+    # Synchronised BN: global-batch statistics under a distribution strategy
+    # (tests/training/test_distribution.py checks the update); the flag must round-trip.
+    g = dcgan_generator(8, 16, 1, base_filters=4)
+    d = dcgan_discriminator(16, 1, base_filters=4)
+    z = np.random.default_rng(0).normal(size=(3, 8)).astype(np.float32)
+    for net, inputs in ((g, z), (d, g(z))):
+        norms = [layer for layer in net.layers
+                 if isinstance(layer, keras.layers.BatchNormalization)]
+        assert norms and all(layer.synchronized for layer in norms)
+        config = norms[0].get_config()
+        assert keras.layers.BatchNormalization.from_config(config).get_config() == config
+        path = str(tmp_path / f"{net.name}.keras")
+        net.save(path)
+        loaded = keras.models.load_model(path, safe_mode=True)
+        assert all(layer.synchronized for layer in loaded.layers
+                   if isinstance(layer, keras.layers.BatchNormalization))
+        np.testing.assert_allclose(loaded(inputs, training=False), net(inputs, training=False),
+                                   atol=1e-6)

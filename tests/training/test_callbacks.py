@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
+from tfgan_kit.data import DataSpec
 from tfgan_kit.models import GAN
 from tfgan_kit.nets import mlp_discriminator, mlp_generator
 from tfgan_kit.training import NaNGuard, NonFiniteLossError, ResumableBackup, SampleGrid
@@ -63,8 +64,9 @@ def test_corrupt_backup_gets_a_clear_error(tmp_path):
 
 def test_sample_grid_writes_numbered_pngs_and_scatter(tmp_path):
     model = ring_gan()
-    callback = SampleGrid(str(tmp_path / "s"), num_samples=50, every_epochs=2,
-                          reference=np.zeros((1, 2)))
+    spec = DataSpec(tf.data.Dataset.from_tensors(tf.zeros((8, 2))), "image", (2,),
+                    reference_points=np.zeros((1, 2), np.float32))
+    callback = SampleGrid(str(tmp_path / "s"), num_samples=50, every_epochs=2, spec=spec)
     model.fit(tf.zeros((8, 2)), epochs=4, batch_size=8, verbose=0, callbacks=[callback])
     assert sorted(os.listdir(tmp_path / "s")) == ["epoch_0002.png", "epoch_0004.png"]
     assert Image.open(tmp_path / "s" / "epoch_0002.png").size == (512, 512)

@@ -1,11 +1,21 @@
 """Data pipelines: embedded digits, 2-D Gaussian mixtures, tensorflow-datasets images.
 
 Every loader returns a batched, seeded-shuffle, prefetched ``tf.data.Dataset`` of float32 samples
-(images in [-1, 1], NHWC).
+(images in [-1, 1], NHWC). Each module also registers a builder returning a
+:class:`DataSpec` (the dataset and what its batches hold) for ``train.py`` configs.
 """
 
 from tfgan_kit.data.digits import digits, digits_arrays
 from tfgan_kit.data.pipeline import batch_examples
+from tfgan_kit.data.spec import (
+    BATCH_KINDS,
+    DataSpec,
+    batch_size,
+    labels,
+    pair,
+    placeholder_batches,
+    samples,
+)
 from tfgan_kit.data.synthetic import (
     gaussian_grid,
     gaussian_ring,
@@ -13,16 +23,24 @@ from tfgan_kit.data.synthetic import (
     mixture_samples,
     ring_centers,
 )
-from tfgan_kit.data.tfds_images import tfds_images
+from tfgan_kit.data.tfds_images import tfds_examples, tfds_images
 
 __all__ = [
+    "BATCH_KINDS",
+    "DataSpec",
     "batch_examples",
+    "batch_size",
     "digits",
     "digits_arrays",
     "gaussian_grid",
     "gaussian_ring",
     "grid_centers",
+    "labels",
     "mixture_samples",
+    "pair",
+    "placeholder_batches",
     "ring_centers",
+    "samples",
+    "tfds_examples",
     "tfds_images",
 ]

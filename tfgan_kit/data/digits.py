@@ -13,6 +13,8 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_kit.data.pipeline import batch_examples
+from tfgan_kit.data.spec import DataSpec
+from tfgan_kit.registry import register_dataset
 
 DIGITS_SIZES = (8, 16, 32)
 
@@ -73,3 +75,20 @@ def digits(
     examples = tf.data.Dataset.from_tensor_slices(arrays)
     return batch_examples(examples, batch_size, seed=seed, epochs=epochs,
                           start_epoch=start_epoch, steps_per_epoch=steps_per_epoch)
+
+
+@register_dataset("digits")
+def digits_spec(config, batch_size: int, **stream) -> DataSpec:
+    """The embedded digits at ``config.data.image_size``; labelled when ``data.with_labels``."""
+    d = config.data
+    with_labels = bool(d.get("with_labels", False))
+    arrays = digits_arrays(d.image_size, with_labels)
+    return DataSpec(
+        dataset=digits(batch_size, image_size=d.image_size, with_labels=with_labels,
+                       seed=config.seed, **stream),
+        kind="labelled" if with_labels else "image",
+        sample_shape=(d.image_size, d.image_size, 1),
+        num_classes=10 if with_labels else None,
+        num_examples=len(arrays[0] if with_labels else arrays),
+        examples=tf.data.Dataset.from_tensor_slices(arrays),
+    )

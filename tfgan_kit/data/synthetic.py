@@ -19,6 +19,8 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_kit.data.pipeline import batch_examples
+from tfgan_kit.data.spec import DataSpec
+from tfgan_kit.registry import register_dataset
 
 
 def ring_centers(n_modes: int = 8, radius: float = 1.0) -> np.ndarray:
@@ -99,3 +101,30 @@ def gaussian_grid(
     """
     return _mixture_dataset(grid_centers(side, spacing), std, batch_size, num_examples, seed,
                             epochs, start_epoch, steps_per_epoch)
+
+
+def _mixture_spec(centers, std, config, batch_size, stream) -> DataSpec:
+    d = config.data
+    points = mixture_samples(centers, std, d.num_examples, seed=config.seed)
+    examples = tf.data.Dataset.from_tensor_slices(points)
+    return DataSpec(
+        dataset=batch_examples(examples, batch_size, seed=config.seed, **stream),
+        kind="image", sample_shape=(2,), num_examples=len(points), reference_points=centers,
+        examples=examples,
+    )
+
+
+@register_dataset("gaussian_ring")
+def gaussian_ring_spec(config, batch_size: int, **stream) -> DataSpec:
+    """PacGAN's ring (``data.n_modes``, ``radius``, ``std``, ``num_examples``); centres as
+    reference points."""
+    d = config.data
+    return _mixture_spec(ring_centers(d.n_modes, d.radius), d.std, config, batch_size, stream)
+
+
+@register_dataset("gaussian_grid")
+def gaussian_grid_spec(config, batch_size: int, **stream) -> DataSpec:
+    """PacGAN's grid (``data.side``, ``spacing``, ``std``, ``num_examples``); centres as
+    reference points."""
+    d = config.data
+    return _mixture_spec(grid_centers(d.side, d.spacing), d.std, config, batch_size, stream)

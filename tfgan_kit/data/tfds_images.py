@@ -11,6 +11,8 @@ from __future__ import annotations
 import tensorflow as tf
 
 from tfgan_kit.data.pipeline import batch_examples
+from tfgan_kit.data.spec import DataSpec
+from tfgan_kit.registry import register_dataset
 
 DEFAULT_SHUFFLE_BUFFER = 10_000
 
@@ -77,6 +79,17 @@ def tfds_images(
         FileNotFoundError: when the data set is not prepared (names the ``tfds build`` command).
         ValueError: for an unknown data set name, or ``with_labels`` on a set without labels.
     """
+    examples, _ = tfds_examples(name, split, image_size, data_dir, with_labels)
+    return batch_examples(examples, batch_size, seed=seed, shuffle_buffer=shuffle_buffer,
+                          epochs=epochs, start_epoch=start_epoch, steps_per_epoch=steps_per_epoch)
+
+
+def tfds_examples(name: str, split: str = "train", image_size: int | None = None,
+                  data_dir: str | None = None, with_labels: bool = False):
+    """Unbatched, unshuffled examples of a prepared tfds set in [-1, 1], and its ``DatasetInfo``.
+
+    Each example is an image ``[s, s, c]`` or ``(image, label)``. Raises as :func:`tfds_images`.
+    """
     dataset, info = _load(name, split, data_dir)
     if with_labels and "label" not in info.features:
         raise ValueError(
@@ -87,6 +100,24 @@ def tfds_images(
         image = _to_model_range(example["image"], image_size)
         return (image, tf.cast(example["label"], tf.int32)) if with_labels else image
 
-    examples = dataset.map(convert, num_parallel_calls=tf.data.AUTOTUNE)
-    return batch_examples(examples, batch_size, seed=seed, shuffle_buffer=shuffle_buffer,
-                          epochs=epochs, start_epoch=start_epoch, steps_per_epoch=steps_per_epoch)
+    return dataset.map(convert, num_parallel_calls=tf.data.AUTOTUNE), info
+
+
+@register_dataset("tfds")
+def tfds_spec(config, batch_size: int, **stream) -> DataSpec:
+    """A prepared tensorflow-datasets set (``data.tfds_name``, ``split``, ``image_size``,
+    ``data_dir``, optional ``with_labels``)."""
+    d = config.data
+    with_labels = bool(d.get("with_labels", False))
+    examples, info = tfds_examples(d.tfds_name, d.split, d.image_size, d.data_dir, with_labels)
+    image_shape = info.features["image"].shape
+    size = d.image_size
+    return DataSpec(
+        dataset=batch_examples(examples, batch_size, seed=config.seed,
+                               shuffle_buffer=DEFAULT_SHUFFLE_BUFFER, **stream),
+        kind="labelled" if with_labels else "image",
+        sample_shape=(size, size, image_shape[-1]) if size else tuple(image_shape),
+        num_classes=info.features["label"].num_classes if with_labels else None,
+        num_examples=info.splits[d.split].num_examples,
+        examples=examples,
+    )

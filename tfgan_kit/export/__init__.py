@@ -1,5 +1,5 @@
-"""SavedModel export of generators with a ``serving_default`` signature (z -> images)."""
+"""SavedModel export of the serving endpoints a scheme declares (``export_model``)."""
 
-from tfgan_kit.export.saved_model import load_generator, save_generator
+from tfgan_kit.export.saved_model import export_model, load_generator
 
-__all__ = ["load_generator", "save_generator"]
+__all__ = ["export_model", "load_generator"]

@@ -1,9 +1,11 @@
-"""SavedModel export of a trained generator for serving (TF Serving, ``tf.saved_model.load``).
+"""SavedModel export of a trained scheme's serving endpoints (TF Serving, ``tf.saved_model.load``).
 
-The SavedModel has one signature, ``serving_default``: input ``z`` (float32 ``[None,
-latent_dim]``) and output ``{"images": G(z)}`` in the training value range ([-1, 1] for images),
-the generator run in inference mode. A ``z`` of the wrong width fails with a message that names
-the expected width (the signature alone does not check it; DESIGN.md, fact 8).
+A scheme declares its endpoints (:meth:`tfgan_kit.models.AdversarialModel.serving_endpoints`):
+a GAN ``serving_default(z) -> {"images"}``, a conditional scheme ``(z, label)``, a translation
+scheme ``images -> images`` (CycleGAN ``a_to_b`` and ``b_to_a``), a classifier
+``images -> probabilities``. :func:`export_model` writes every one as a signature, with the nets
+in inference mode. An input of the wrong shape fails with a message that names the expected shape
+(the signature alone does not check it; DESIGN.md, fact 8).
 """
 
 from __future__ import annotations
@@ -13,77 +15,93 @@ import os
 import keras
 import tensorflow as tf
 
+from tfgan_kit.models.outputs import Endpoint
 
-def save_generator(model, export_dir: str, resolution: int | None = None) -> str:
-    """Writes ``model``'s generator as a SavedModel with a ``serving_default`` signature.
+
+def _shape_text(spec: tf.TensorSpec) -> str:
+    return "[" + ", ".join("batch" if i == 0 else ("any" if d is None else str(d))
+                           for i, d in enumerate(spec.shape)) + "]"
+
+
+def _checked(name: str, endpoint: Endpoint):
+    """``endpoint.fn`` with a shape check of every input and float32 (or int) outputs."""
+    names = list(endpoint.inputs)
+
+    def serve(*args):
+        checks = []
+        for input_name, value in zip(names, args):
+            spec = endpoint.inputs[input_name]
+            shape = tf.shape(value)
+            checks += [tf.debugging.assert_equal(
+                shape[axis], size,
+                message=f"`{input_name}` of {name} must have shape {_shape_text(spec)}",
+            ) for axis, size in enumerate(spec.shape) if axis and size is not None]
+        with tf.control_dependencies(checks):  # check before the nets run
+            args = [tf.identity(value) for value in args]
+        outputs = endpoint.fn(**dict(zip(names, args)))
+        return {k: v if v.dtype.is_integer else tf.cast(v, tf.float32) for k, v in outputs.items()}
+
+    signature = [tf.TensorSpec(s.shape, s.dtype, name=n) for n, s in endpoint.inputs.items()]
+    return serve, signature
+
+
+def export_model(model, export_dir: str, **endpoint_options) -> str:
+    """Writes every serving endpoint ``model`` declares into one SavedModel.
 
     Args:
-        model: an :class:`tfgan_kit.models.AdversarialModel` (anything with ``latent_dim`` and
-            ``generate(z, training=False)``).
+        model: a :class:`tfgan_kit.models.AdversarialModel` (anything with
+            ``serving_endpoints(**options) -> {name: Endpoint}``).
         export_dir: output folder (created; must not already hold a SavedModel).
-        resolution: for progressive models, the output resolution to export; ``None`` exports
-            the final generator. It is passed as ``generate(z, resolution=...)``.
+        **endpoint_options: passed to ``serving_endpoints`` (e.g. ``resolution=8`` for a
+            progressive GAN).
 
     Returns:
         ``export_dir``.
 
     Raises:
-        ValueError: if the model has no ``latent_dim``, or ``export_dir`` holds a SavedModel.
-
-    Reference: DESIGN.md, "The scheme model contract" (export).
+        ValueError: if the model declares no endpoints or ``export_dir`` holds a SavedModel.
     """
-    latent_dim = getattr(model, "latent_dim", None)
-    if not isinstance(latent_dim, int):
+    if not hasattr(model, "serving_endpoints"):
         raise ValueError(
-            f"Cannot export {type(model).__name__}: it has no integer `latent_dim`; export a "
+            f"Cannot export {type(model).__name__}: it declares no serving endpoints; export a "
             "tfgan_kit scheme model."
         )
     if os.path.exists(os.path.join(export_dir, "saved_model.pb")):
         raise ValueError(
             f"{export_dir} already holds a SavedModel: choose a new --export_dir or delete it."
         )
-    kwargs = {} if resolution is None else {"resolution": resolution}
-
-    def serve(z):
-        width = tf.shape(z)[-1]
-        tf.debugging.assert_equal(
-            width, latent_dim,
-            message=f"`z` must have shape [batch, {latent_dim}] (the generator's latent width)",
-        )
-        images = model.generate(z, training=False, **kwargs)
-        return {"images": tf.cast(images, tf.float32)}
-
+    endpoints = model.serving_endpoints(**endpoint_options)
+    if not endpoints:
+        raise ValueError(f"{type(model).__name__} declares no serving endpoints to export.")
     archive = keras.export.ExportArchive()
     archive.track(model)
-    archive.add_endpoint(
-        name="serving_default",
-        fn=serve,
-        input_signature=[tf.TensorSpec((None, latent_dim), tf.float32, name="z")],
-    )
+    for name, endpoint in endpoints.items():
+        fn, signature = _checked(name, endpoint)
+        archive.add_endpoint(name=name, fn=fn, input_signature=signature)
     archive.write_out(export_dir, verbose=False)
     return export_dir
 
 
 def load_generator(export_dir: str):
-    """Loads a SavedModel written by :func:`save_generator`; returns ``(fn, latent_dim)``.
+    """Loads the ``serving_default(z) -> {"images"}`` signature of an export; ``(fn, latent_dim)``.
 
-    ``fn(z)`` returns the images array for a float32 ``z`` of shape ``[n, latent_dim]``.
+    ``fn(z)`` returns the images for a float32 ``z`` of shape ``[n, latent_dim]``.
 
     Raises:
         FileNotFoundError: if ``export_dir`` holds no SavedModel.
-        ValueError: if it has no ``serving_default`` signature with input ``z``.
+        ValueError: if it has no ``serving_default`` signature taking ``z``.
     """
     if not os.path.exists(os.path.join(export_dir, "saved_model.pb")):
         raise FileNotFoundError(
             f"No SavedModel in {export_dir}: pass the --export_dir of a train.py run (or a "
-            "folder written by tfgan_kit.export.save_generator)."
+            "folder written by tfgan_kit.export.export_model)."
         )
     loaded = tf.saved_model.load(export_dir)
     signature = loaded.signatures.get("serving_default")
     if signature is None or "z" not in signature.structured_input_signature[1]:
         raise ValueError(
             f"The SavedModel in {export_dir} has no serving_default signature taking `z`: "
-            "export it with tfgan_kit.export.save_generator."
+            "export a generator scheme with tfgan_kit.export.export_model."
         )
     latent_dim = int(signature.structured_input_signature[1]["z"].shape[-1])
 

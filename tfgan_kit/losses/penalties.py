@@ -35,6 +35,7 @@ def gradient_penalty(
     fake,
     weights,
     target: float = 1.0,
+    epsilon: float = 1e-10,
 ) -> tf.Tensor:
     """Two-sided gradient penalty ``E[(||grad D(x_hat)||_2 - target)^2] / target^2``.
 
@@ -42,6 +43,9 @@ def gradient_penalty(
     line 6); the norm is over every non-batch axis of each example's gradient. Multiply by the
     penalty weight (lambda = 10 in the paper). ``target`` is PGGAN's gamma (appendix A.1 of
     Karras et al. 2018 allows target != 1, dividing by target^2 as the official code does).
+    The norm is computed as ``sqrt(sum(g^2) + epsilon)``: the derivative of ``sqrt`` at 0 is
+    infinite, so an example whose input gradient is exactly zero (a dead ReLU, zero weights)
+    would otherwise make the discriminator's weight gradients NaN (TF-GAN does the same).
 
     Args:
         discriminator_fn: maps a batch of samples to scores; any output rank (summed per
@@ -50,22 +54,25 @@ def gradient_penalty(
         fake: generated samples, same shape (gradients do not flow into it).
         weights: ``[batch]`` interpolation weights in [0, 1].
         target: target gradient norm. Defaults to `1.0`.
+        epsilon: added to the squared norm inside the square root. Defaults to `1e-10`.
 
     Returns:
         Scalar float32.
 
     Raises:
-        ValueError: if ``target`` is not positive.
+        ValueError: if ``target`` is not positive or ``epsilon`` is negative.
     """
     if target <= 0:
         raise ValueError(f"`target` must be positive. Received: target={target}")
+    if epsilon < 0:
+        raise ValueError(f"`epsilon` must be non-negative. Received: epsilon={epsilon}")
     mixed = interpolate(real, tf.stop_gradient(fake), weights)
     with tf.GradientTape() as tape:
         tape.watch(mixed)
         scores = tf.reduce_sum(tf.cast(discriminator_fn(mixed), tf.float32))
     gradients = tf.cast(tape.gradient(scores, mixed), tf.float32)
     axes = list(range(1, gradients.shape.rank))
-    norms = tf.sqrt(tf.reduce_sum(tf.square(gradients), axis=axes))
+    norms = tf.sqrt(tf.reduce_sum(tf.square(gradients), axis=axes) + epsilon)
     return tf.reduce_mean(tf.square(norms - target)) / (target**2)
 
 

@@ -1,11 +1,24 @@
 """Adversarial training schemes, each a `keras.Model` with its own `train_step`.
 
+Importing this package registers every scheme's builder (``tfgan_kit.registry``).
+
 Reference: see each scheme's module (Goodfellow et al. 2014 for `GAN`, Karras et al. 2018 for
 `ProgressiveGAN`).
 """
 
 from tfgan_kit.models.base import AdversarialModel
 from tfgan_kit.models.gan import GAN
+from tfgan_kit.models.growth import GrowthLogger, GrowthPhase, GrowthSchedule
+from tfgan_kit.models.outputs import Endpoint, Picture
 from tfgan_kit.models.progressive import ProgressiveGAN
 
-__all__ = ["AdversarialModel", "GAN", "ProgressiveGAN"]
+__all__ = [
+    "AdversarialModel",
+    "Endpoint",
+    "GAN",
+    "GrowthLogger",
+    "GrowthPhase",
+    "GrowthSchedule",
+    "Picture",
+    "ProgressiveGAN",
+]

@@ -27,6 +27,8 @@ from tfgan_kit.losses import (
     non_saturating_generator_loss,
 )
 from tfgan_kit.models.base import AdversarialModel
+from tfgan_kit.optimizers import compile_scheme
+from tfgan_kit.registry import build_net, register_scheme
 
 GENERATOR_LOSSES = {
     "minimax": minimax_generator_loss,
@@ -70,7 +72,10 @@ class GAN(AdversarialModel):
         seed: int = 0,
         **kwargs: Any,
     ):
-        super().__init__(generator, discriminator, latent_dim, seed=seed, **kwargs)
+        super().__init__({"generator": generator, "discriminator": discriminator},
+                         latent_dim=latent_dim, seed=seed, **kwargs)
+        if latent_dim is None:
+            raise ValueError("`latent_dim` must be a positive integer. Received: latent_dim=None")
         if not isinstance(d_steps, int) or d_steps < 1:
             raise ValueError(f"`d_steps` must be an integer >= 1. Received: d_steps={d_steps!r}")
         if generator_loss not in GENERATOR_LOSSES:
@@ -80,32 +85,27 @@ class GAN(AdversarialModel):
             )
         self.d_steps = d_steps
         self.generator_loss = generator_loss
+        self._generator_loss = GENERATOR_LOSSES[generator_loss]
 
     def train_step(self, data):
-        """One iteration of Algorithm 1 on a batch of ``d_steps * m`` real examples."""
+        """One iteration of Algorithm 1 on a batch of ``d_steps * m`` real examples.
+
+        Logs the mean of the ``d_steps`` discriminator losses and the generator loss.
+        """
         real = self.real_images(data)
         minibatch = self._minibatch_size(real)
-        d_loss = tf.constant(0.0)
+        d_losses = []
         for step in range(self.d_steps):
             x = real[step :: self.d_steps]
             z = self.noise(minibatch, stream=step)
-            d_loss = self.optimize(
-                self.d_optimizer,
-                self.discriminator.trainable_variables,
-                lambda x=x, z=z: minimax_discriminator_loss(
-                    self.discriminator(x, training=True),
-                    self.discriminator(self.generator(z, training=True), training=True),
-                ),
-            )
+            d_losses.append(self.optimize("d", lambda x=x, z=z: minimax_discriminator_loss(
+                self.discriminator(x, training=True),
+                self.discriminator(self.generator(z, training=True), training=True),
+            )))
         z = self.noise(minibatch, stream=self.d_steps)
-        g_loss = self.optimize(
-            self.g_optimizer,
-            self.generator.trainable_variables,
-            lambda: GENERATOR_LOSSES[self.generator_loss](
-                self.discriminator(self.generator(z, training=True), training=True)
-            ),
-        )
-        return self.record(d_loss=d_loss, g_loss=g_loss)
+        g_loss = self.optimize("g", lambda: self._generator_loss(
+            self.discriminator(self.generator(z, training=True), training=True)))
+        return self.record(d_loss=tf.add_n(d_losses) / self.d_steps, g_loss=g_loss)
 
     def _minibatch_size(self, real: tf.Tensor):
         static = real.shape[0]
@@ -123,3 +123,18 @@ class GAN(AdversarialModel):
             "d_steps": self.d_steps,
             "generator_loss": self.generator_loss,
         }
+
+
+@register_scheme("gan")
+def build_gan(config, spec) -> GAN:
+    """Goodfellow et al. 2014 GAN: nets ``config.model.nets`` for the data, k and the G loss."""
+    m = config.model
+    model = GAN(
+        build_net(m.nets, "generator", m, spec),
+        build_net(m.nets, "discriminator", m, spec),
+        latent_dim=m.latent_dim,
+        d_steps=m.d_steps,
+        generator_loss=m.generator_loss,
+        seed=config.seed,
+    )
+    return compile_scheme(model, config)

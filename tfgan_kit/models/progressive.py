@@ -30,7 +30,6 @@ from __future__ import annotations
 from typing import Any
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from tfgan_kit.losses.least_squares import (
@@ -40,8 +39,11 @@ from tfgan_kit.losses.least_squares import (
 from tfgan_kit.losses.penalties import drift_penalty, gradient_penalty
 from tfgan_kit.losses.wasserstein import wasserstein_discriminator_loss, wasserstein_generator_loss
 from tfgan_kit.models.base import AdversarialModel
+from tfgan_kit.models.growth import GrowthLogger, GrowthSchedule
+from tfgan_kit.models.outputs import Endpoint
 from tfgan_kit.nets.progressive import ProgressiveDiscriminator, ProgressiveGenerator
-from tfgan_kit.training.progressive import GrowthSchedule
+from tfgan_kit.optimizers import compile_scheme
+from tfgan_kit.registry import register_scheme
 
 LOSSES = ("wgan_gp", "lsgan")
 
@@ -96,7 +98,8 @@ class ProgressiveGAN(AdversarialModel):
         seed: int = 0,
         **kwargs: Any,
     ):
-        super().__init__(generator, discriminator, latent_dim, seed=seed, **kwargs)
+        super().__init__({"generator": generator, "discriminator": discriminator},
+                         latent_dim=latent_dim, seed=seed, **kwargs)
         if isinstance(schedule, dict):
             schedule = GrowthSchedule.from_config(schedule)
         self._check_parts(generator, discriminator, latent_dim, schedule, loss, ema_decay)
@@ -105,6 +108,10 @@ class ProgressiveGAN(AdversarialModel):
         self.gradient_penalty_weight = float(gradient_penalty_weight)
         self.drift_weight = float(drift_weight)
         self.ema_decay = float(ema_decay)
+        self._critic_loss = (self._least_squares_critic_loss if loss == "lsgan"
+                             else self._wasserstein_critic_loss)
+        self._generator_loss = (least_squares_generator_loss if loss == "lsgan"
+                                else wasserstein_generator_loss)
         self.generator_ema = ProgressiveGenerator.from_config(
             {**generator.get_config(), "name": "generator_ema"}
         )
@@ -117,7 +124,6 @@ class ProgressiveGAN(AdversarialModel):
                                             initializer="zeros", **state)
         self.level = self.add_weight(name="level", dtype="int32", initializer="zeros", **state)
         self._phase = (0, False)
-        self._active_level = None
 
     @staticmethod
     def _check_parts(generator, discriminator, latent_dim, schedule, loss, ema_decay):
@@ -161,13 +167,16 @@ class ProgressiveGAN(AdversarialModel):
         return train_function
 
     def _enter_phase(self) -> tuple[int, bool]:
-        """Reads the phase from ``images_shown``; resets the optimizers at a new resolution."""
-        phase = self.schedule.phase(int(self.images_shown.numpy()))
-        if self._active_level is not None and phase.level != self._active_level:
-            if self.schedule.reset_optimizers:
-                for optimizer in (self.g_optimizer, self.d_optimizer):
-                    reset_optimizer_state(optimizer)
-        self._active_level = phase.level
+        """Reads the phase from ``images_shown``; resets the optimizers at a new resolution.
+
+        The level of the last step trained is the checkpointed ``level`` variable, so a run
+        resumed exactly at a level boundary resets the optimizers as the straight run does.
+        """
+        shown = int(self.images_shown.numpy())
+        phase = self.schedule.phase(shown)
+        if shown > 0 and phase.level != int(self.level.numpy()) and self.schedule.reset_optimizers:
+            for optimizer in self.optimizers.values():
+                reset_optimizer_state(optimizer)
         self.level.assign(phase.level)
         self._phase = (phase.level, phase.fading)
         return self._phase
@@ -182,11 +191,8 @@ class ProgressiveGAN(AdversarialModel):
             net.alpha.assign(alpha)
         reals = self._reals(self.real_images(data), level, fading, alpha, replicas)
         batch = reals.shape[0]
-        z_d = self.noise(batch, stream=3 * level)
-        # Interpolation weights u ~ U(0, 1): the normal CDF of a stateless normal draw, so they
-        # are reproducible and replica-consistent like the noise.
-        mix_z = self.noise(batch, stream=3 * level + 1)[:, 0]
-        mix = 0.5 * (1.0 + tf.math.erf(mix_z / np.sqrt(2.0)))
+        z_d = self.noise(batch, stream=0)
+        mix = self.draw(1, batch, distribution="uniform")  # WGAN-GP's epsilon ~ U[0, 1]
 
         def generate(z):
             return self.generator(z, level=level, fade_in=fading, training=True)
@@ -194,25 +200,12 @@ class ProgressiveGAN(AdversarialModel):
         def critic(images):
             return self.discriminator(images, fade_in=fading, training=True)
 
-        def d_loss_fn():
-            fakes = generate(z_d)
-            real_scores, fake_scores = critic(reals), critic(fakes)
-            if self.loss == "lsgan":
-                zero = tf.constant(0.0)
-                return least_squares_discriminator_loss(real_scores, fake_scores), zero, zero
-            penalty = gradient_penalty(critic, reals, fakes, mix)
-            drift = drift_penalty(real_scores)
-            loss = (wasserstein_discriminator_loss(real_scores, fake_scores)
-                    + self.gradient_penalty_weight * penalty + self.drift_weight * drift)
-            return loss, penalty, drift
-
         d_loss, penalty, drift = self.optimize(
-            self.d_optimizer, self.discriminator.active_variables(level, fading), d_loss_fn)
-        z_g = self.noise(batch, stream=3 * level + 2)
-        generator_loss = (least_squares_generator_loss if self.loss == "lsgan"
-                          else wasserstein_generator_loss)
-        g_loss = self.optimize(self.g_optimizer, self.generator.active_variables(level, fading),
-                               lambda: generator_loss(critic(generate(z_g))))
+            "d", lambda: self._critic_loss(critic, reals, generate(z_d), mix),
+            self.discriminator.active_variables(level, fading))
+        z_g = self.noise(batch, stream=2)
+        g_loss = self.optimize("g", lambda: self._generator_loss(critic(generate(z_g))),
+                               self.generator.active_variables(level, fading))
         for ema, weight in self._ema_pairs:
             ema.assign(weight + self.ema_decay * (ema - weight))
         self.images_shown.assign_add(tf.constant(batch * replicas, tf.int64))
@@ -221,6 +214,22 @@ class ProgressiveGAN(AdversarialModel):
         state = {"alpha": alpha, "resolution": tf.constant(4.0 * 2**level),
                  "images_shown": tf.cast(self.images_shown, tf.float32)}
         return {**logs, **{k: tf.reshape(tf.cast(v, tf.float32), shape) for k, v in state.items()}}
+
+    def _wasserstein_critic_loss(self, critic, reals, fakes, mix):
+        """WGAN-GP critic loss + drift (appendix A.1); returns (loss, penalty, drift)."""
+        real_scores, fake_scores = critic(reals), critic(fakes)
+        penalty = gradient_penalty(critic, reals, fakes, mix)
+        drift = drift_penalty(real_scores)
+        loss = (wasserstein_discriminator_loss(real_scores, fake_scores)
+                + self.gradient_penalty_weight * penalty + self.drift_weight * drift)
+        return loss, penalty, drift
+
+    @staticmethod
+    def _least_squares_critic_loss(critic, reals, fakes, mix):
+        """LSGAN discriminator loss (Mao et al. 2017); no penalty or drift terms."""
+        del mix
+        zero = tf.constant(0.0)
+        return least_squares_discriminator_loss(critic(reals), critic(fakes)), zero, zero
 
     def _reals(self, images, level: int, fading: bool, alpha, replicas: int):
         """Real images at the current resolution, blended with their down-up version by alpha."""
@@ -275,6 +284,17 @@ class ProgressiveGAN(AdversarialModel):
             level = sizes.index(resolution)
         return tf.clip_by_value(self.generator_ema(z, level=level), -1.0, 1.0)
 
+    def serving_endpoints(self, resolution: int | None = None) -> dict[str, Endpoint]:
+        """``serving_default(z) -> {"images"}`` of the EMA generator at ``resolution``.
+
+        Args:
+            resolution: 4, 8, ..., final; ``None`` exports the final resolution (alpha = 1).
+        """
+        self.generate(tf.zeros((1, self.latent_dim)), resolution=resolution)  # checks it
+        spec = tf.TensorSpec((None, self.latent_dim), tf.float32, name="z")
+        return {"serving_default": Endpoint(
+            fn=lambda z: {"images": self.generate(z, resolution=resolution)}, inputs={"z": spec})}
+
     @property
     def phase(self):
         """The :class:`GrowthPhase` after the images shown so far."""
@@ -283,8 +303,6 @@ class ProgressiveGAN(AdversarialModel):
     def training_callbacks(self, config, workdir: str) -> list:
         """Adds a console log of each change of resolution or phase."""
         del config, workdir
-        from tfgan_kit.training.progressive import GrowthLogger
-
         return [GrowthLogger()]
 
     def get_config(self) -> dict:
@@ -311,3 +329,46 @@ def reset_optimizer_state(optimizer: keras.optimizers.Optimizer) -> None:
     for variable in inner.variables:
         if variable.name != "learning_rate":
             variable.assign(tf.zeros_like(variable))
+
+
+@register_scheme("pggan")
+def build_pggan(config, spec):
+    """Builds and compiles :class:`tfgan_kit.models.progressive.ProgressiveGAN` from a config.
+
+    Reads ``config.model`` (nets: ``latent_dim``, ``fmap_base``, ``fmap_max``,
+    ``mbstd_group_size``; scheme: ``loss``, ``gradient_penalty_weight``, ``drift_weight``,
+    ``ema_decay``; schedule: ``stabilize_images``, ``fade_images``, ``batch_sizes``,
+    ``reset_optimizers``), the data ``spec`` (square images: resolution and channels) and the
+    optimizers of ``config.train``.
+    """
+    m = config.model
+    if len(spec.sample_shape) != 3 or spec.sample_shape[0] != spec.sample_shape[1]:
+        raise ValueError(
+            f"ProgressiveGAN trains on square images; the data holds samples of shape "
+            f"{spec.sample_shape}: choose an image data set."
+        )
+    resolution, channels = spec.sample_shape[0], spec.sample_shape[-1]
+    largest = max([int(v) for v in dict(m.batch_sizes or {}).values()], default=0)
+    if largest > config.train.batch_size:
+        raise ValueError(
+            f"config.model.batch_sizes asks for minibatches of {largest}, more than "
+            f"config.train.batch_size={config.train.batch_size}: the data batch must hold the "
+            "largest scheduled minibatch."
+        )
+    nets_args = dict(resolution=resolution, channels=channels, fmap_base=m.fmap_base,
+                     fmap_max=m.fmap_max)
+    generator = ProgressiveGenerator(latent_dim=m.latent_dim, **nets_args)
+    discriminator = ProgressiveDiscriminator(mbstd_group_size=m.mbstd_group_size, **nets_args)
+    schedule = GrowthSchedule(
+        final_resolution=resolution,
+        stabilize_images=m.stabilize_images,
+        fade_images=m.fade_images,
+        batch_sizes={int(k): int(v) for k, v in dict(m.batch_sizes).items()} if m.batch_sizes else None,
+        reset_optimizers=m.reset_optimizers,
+    )
+    model = ProgressiveGAN(
+        generator, discriminator, latent_dim=m.latent_dim, schedule=schedule, loss=m.loss,
+        gradient_penalty_weight=m.gradient_penalty_weight, drift_weight=m.drift_weight,
+        ema_decay=m.ema_decay, seed=config.seed,
+    )
+    return compile_scheme(model, config)

@@ -20,6 +20,8 @@ import math
 
 import keras
 
+from tfgan_kit.registry import register_net
+
 SUPPORTED_SIZES = (8, 16, 28, 32, 64)
 
 
@@ -45,7 +47,10 @@ def _init():
 
 def _batch_norm(name: str) -> keras.layers.Layer:
     # The reference DCGAN implementations use momentum 0.9 (PyTorch's 0.1) and epsilon 1e-5.
-    return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=name)
+    # Synchronised: under a distribution strategy the batch statistics are those of the global
+    # batch, so N replicas give the single-replica update; with no strategy it is plain BN.
+    return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True,
+                                           name=name)
 
 
 def dcgan_generator(
@@ -129,3 +134,28 @@ def dcgan_discriminator(
     h = keras.layers.Flatten(name="flatten")(h)
     logits = keras.layers.Dense(1, kernel_initializer=_init(), dtype="float32", name="logits")(h)
     return keras.Model(x, logits, name=name)
+
+
+def _square_images(spec) -> tuple[int, int]:
+    shape = spec.sample_shape
+    if len(shape) != 3 or shape[0] != shape[1]:
+        raise ValueError(
+            f"DCGAN nets take square images; the data holds samples of shape {shape}: use "
+            "config.model.nets='mlp' for vector data."
+        )
+    return shape[0], shape[-1]
+
+
+@register_net("dcgan", "generator")
+def dcgan_generator_from_config(model_config, spec) -> keras.Model:
+    """:func:`dcgan_generator` for the data's images (``latent_dim``, ``g_base_filters``)."""
+    size, channels = _square_images(spec)
+    return dcgan_generator(model_config.latent_dim, size, channels,
+                           base_filters=model_config.g_base_filters)
+
+
+@register_net("dcgan", "discriminator")
+def dcgan_discriminator_from_config(model_config, spec) -> keras.Model:
+    """:func:`dcgan_discriminator` for the data's images (``d_base_filters``)."""
+    size, channels = _square_images(spec)
+    return dcgan_discriminator(size, channels, base_filters=model_config.d_base_filters)

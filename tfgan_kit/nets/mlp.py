@@ -13,6 +13,8 @@ from typing import Sequence
 import keras
 import numpy as np
 
+from tfgan_kit.registry import register_net
+
 
 def _check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
     hidden = tuple(hidden)
@@ -95,3 +97,19 @@ def mlp_discriminator(
             h = keras.layers.Dropout(dropout, name=f"dropout_{i}")(h)
     logits = keras.layers.Dense(1, dtype="float32", name="logits")(h)
     return keras.Model(x, logits, name=name)
+
+
+@register_net("mlp", "generator")
+def mlp_generator_from_config(model_config, spec) -> keras.Model:
+    """:func:`mlp_generator` for ``spec.sample_shape`` (``latent_dim``, ``g_hidden``,
+    ``output_activation`` of ``config.model``)."""
+    return mlp_generator(model_config.latent_dim, spec.sample_shape,
+                         hidden=tuple(model_config.g_hidden),
+                         output_activation=model_config.output_activation)
+
+
+@register_net("mlp", "discriminator")
+def mlp_discriminator_from_config(model_config, spec) -> keras.Model:
+    """:func:`mlp_discriminator` for ``spec.sample_shape`` (``d_hidden``, ``dropout``)."""
+    return mlp_discriminator(spec.sample_shape, hidden=tuple(model_config.d_hidden),
+                             dropout=model_config.dropout)

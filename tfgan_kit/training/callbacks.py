@@ -1,7 +1,7 @@
 """Callbacks for adversarial training with ``model.fit``.
 
-* :class:`SampleGrid`: samples from a fixed z every N epochs, as a PNG (grid, or scatter plot for
-  2-D data) in ``workdir/samples/`` and as a TensorBoard image summary;
+* :class:`SampleGrid`: the scheme's picture of its samples every N epochs, as a PNG in
+  ``workdir/samples/`` and as a TensorBoard image summary;
 * :class:`NaNGuard`: stops training when a logged loss is not finite, before any checkpoint of the
   bad state is written, so the last good checkpoint survives;
 * :class:`ResumableBackup`: ``keras.callbacks.BackupAndRestore`` that keeps its backup after
@@ -18,7 +18,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfgan_kit.training.images import save_image_grid, save_scatter
+from tfgan_kit.training.images import render
 
 
 class NonFiniteLossError(RuntimeError):
@@ -26,25 +26,26 @@ class NonFiniteLossError(RuntimeError):
 
 
 class SampleGrid(keras.callbacks.Callback):
-    """Writes samples of ``model.generate`` from a fixed z every ``every_epochs`` epochs.
+    """Draws the scheme's picture (:meth:`AdversarialModel.picture`) every ``every_epochs`` epochs.
 
+    The scheme decides what to draw from a fixed seed: a grid of samples, a scatter plot of 2-D
+    samples over the data's reference points, a row per class, input | output | target columns.
     Files are ``samples_dir/epoch_XXXX.png`` numbered by the (1-based) epoch just finished, so a
-    resumed run continues the numbering. Images become a grid; 2-D samples a scatter plot over the
-    optional ``reference`` points (e.g. mixture centres). With ``tensorboard_dir`` the images are
-    also written as a ``tf.summary.image`` named ``samples``.
+    resumed run continues the numbering. With ``tensorboard_dir`` pictures of images are also
+    written as a ``tf.summary.image`` named ``samples``.
 
     Args:
         samples_dir: output folder.
-        num_samples: size of the fixed z batch. Defaults to `64` (2,500 for 2-D data is typical).
+        num_samples: samples per picture. Defaults to `64` (2,500 for 2-D data is typical).
         every_epochs: period in epochs. Defaults to `1`.
-        seed: seed of the fixed z. Defaults to `0`.
-        reference: optional ``[m, 2]`` points drawn in red on scatter plots.
+        seed: seed of the fixed draws. Defaults to `0`.
+        spec: the training :class:`tfgan_kit.data.DataSpec` (reference points, preview batch);
+            ``None`` when training without one.
         tensorboard_dir: optional TensorBoard log dir for image summaries.
     """
 
     def __init__(self, samples_dir: str, num_samples: int = 64, every_epochs: int = 1,
-                 seed: int = 0, reference: np.ndarray | None = None,
-                 tensorboard_dir: str | None = None):
+                 seed: int = 0, spec=None, tensorboard_dir: str | None = None):
         super().__init__()
         if every_epochs < 1:
             raise ValueError(f"`every_epochs` must be >= 1. Received: {every_epochs}")
@@ -52,27 +53,17 @@ class SampleGrid(keras.callbacks.Callback):
         self.num_samples = num_samples
         self.every_epochs = every_epochs
         self.seed = seed
-        self.reference = reference
+        self.spec = spec
         self.tensorboard_dir = tensorboard_dir
         self._writer = None
 
     def on_epoch_end(self, epoch: int, logs=None):
         if (epoch + 1) % self.every_epochs:
             return
-        z = tf.random.stateless_normal([self.num_samples, self.model.latent_dim],
-                                       seed=[self.seed, 0])
-        samples = np.asarray(self.model.generate(z, training=False))
-        path = os.path.join(self.samples_dir, f"epoch_{epoch + 1:04d}.png")
-        if samples.ndim == 2 and samples.shape[1] == 2:
-            save_scatter(samples, path, reference=self.reference)
-        elif samples.ndim == 4:
-            save_image_grid(samples, path)
-            self._write_summary(samples, epoch + 1)
-        else:
-            raise ValueError(
-                f"Cannot draw samples of shape {samples.shape}: SampleGrid draws images "
-                "[n, h, w, 1|3] or 2-D points [n, 2]."
-            )
+        picture = self.model.picture(self.spec, self.num_samples, self.seed)
+        images = render(picture, os.path.join(self.samples_dir, f"epoch_{epoch + 1:04d}.png"))
+        if images is not None:
+            self._write_summary(images, epoch + 1)
 
     def _write_summary(self, images: np.ndarray, step: int) -> None:
         if self.tensorboard_dir is None or images.shape[-1] not in (1, 3):

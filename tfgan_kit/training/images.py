@@ -85,3 +85,19 @@ def save_scatter(
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     image.save(path)
     return path
+
+
+def render(picture, path: str) -> np.ndarray | None:
+    """Writes a scheme's :class:`tfgan_kit.models.Picture` as a PNG at ``path``.
+
+    Images become a grid of ``picture.columns`` per row; points a scatter plot over
+    ``picture.reference``.
+
+    Returns:
+        The images drawn (``[n, h, w, c]``, for TensorBoard), or ``None`` for a scatter plot.
+    """
+    if picture.points is not None:
+        save_scatter(picture.points, path, reference=picture.reference)
+        return None
+    save_image_grid(picture.images, path, columns=picture.columns)
+    return np.asarray(picture.images)

@@ -1,4 +1,4 @@
-"""Progressive growing schedule (Karras et al. 2018, section 3) and the ``pggan`` scheme builder.
+"""Progressive growing schedule (Karras et al. 2018, section 3): phases, alpha, batch sizes.
 
 Training is measured in real images shown to the discriminator. At 4x4 the nets train for
 ``stabilize_images``; then each new resolution first fades in over ``fade_images`` (alpha rises
@@ -18,8 +18,6 @@ from typing import Mapping
 
 import keras
 import tensorflow as tf
-
-from tfgan_kit.training.registry import register_scheme
 
 
 @dataclasses.dataclass(frozen=True)
@@ -154,45 +152,3 @@ class GrowthLogger(keras.callbacks.Callback):
             print(f"[pggan] {phase.resolution}x{phase.resolution} {kind} "
                   f"at {int(self.model.images_shown.numpy())} images")
             self._last = key
-
-
-@register_scheme("pggan")
-def build_pggan(config):
-    """Builds and compiles :class:`tfgan_kit.models.progressive.ProgressiveGAN` from a config.
-
-    Reads ``config.model`` (nets: ``latent_dim``, ``fmap_base``, ``fmap_max``,
-    ``mbstd_group_size``; scheme: ``loss``, ``gradient_penalty_weight``, ``drift_weight``,
-    ``ema_decay``; schedule: ``stabilize_images``, ``fade_images``, ``batch_sizes``,
-    ``reset_optimizers``), ``config.data`` (``image_size``, ``channels``) and the optimizers of
-    ``config.train``.
-    """
-    from tfgan_kit.models.progressive import ProgressiveGAN
-    from tfgan_kit.nets.progressive import ProgressiveDiscriminator, ProgressiveGenerator
-    from tfgan_kit.training.builders import compile_scheme
-
-    m, d = config.model, config.data
-    channels = d.get("channels", 1)
-    largest = max([int(v) for v in dict(m.batch_sizes or {}).values()], default=0)
-    if largest > config.train.batch_size:
-        raise ValueError(
-            f"config.model.batch_sizes asks for minibatches of {largest}, more than "
-            f"config.train.batch_size={config.train.batch_size}: the data batch must hold the "
-            "largest scheduled minibatch."
-        )
-    nets_args = dict(resolution=d.image_size, channels=channels, fmap_base=m.fmap_base,
-                     fmap_max=m.fmap_max)
-    generator = ProgressiveGenerator(latent_dim=m.latent_dim, **nets_args)
-    discriminator = ProgressiveDiscriminator(mbstd_group_size=m.mbstd_group_size, **nets_args)
-    schedule = GrowthSchedule(
-        final_resolution=d.image_size,
-        stabilize_images=m.stabilize_images,
-        fade_images=m.fade_images,
-        batch_sizes={int(k): int(v) for k, v in dict(m.batch_sizes).items()} if m.batch_sizes else None,
-        reset_optimizers=m.reset_optimizers,
-    )
-    model = ProgressiveGAN(
-        generator, discriminator, latent_dim=m.latent_dim, schedule=schedule, loss=m.loss,
-        gradient_penalty_weight=m.gradient_penalty_weight, drift_weight=m.drift_weight,
-        ema_decay=m.ema_decay, seed=config.seed,
-    )
-    return compile_scheme(model, config)

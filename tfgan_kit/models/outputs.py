@@ -1,0 +1,55 @@
+"""What a scheme hands the outside world: serving endpoints and the picture of its samples.
+
+A scheme declares these; ``tfgan_kit.export``, ``python -m tfgan_kit.sample`` and the
+``SampleGrid`` callback use them, so a scheme of any shape (two generators, an image input, a
+classifier as the product) is exported and drawn without special cases.
+
+Reference: DESIGN.md, "The scheme model contract" (scheme-owned serving and pictures).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable
+
+import numpy as np
+import tensorflow as tf
+
+
+@dataclasses.dataclass(frozen=True)
+class Endpoint:
+    """One serving signature: ``fn(**inputs) -> {output name: tensor}``.
+
+    Args:
+        fn: takes one keyword argument per input (in ``inputs`` order) and returns a dict of
+            tensors (cast to float32 on export unless integer).
+        inputs: input name -> ``tf.TensorSpec`` with a ``None`` batch dimension; every other
+            static dimension is checked at serving time with a message naming the shape.
+    """
+
+    fn: Callable[..., dict]
+    inputs: dict[str, tf.TensorSpec]
+
+
+@dataclasses.dataclass(frozen=True)
+class Picture:
+    """What ``SampleGrid`` draws at an epoch end (see ``tfgan_kit.training.images.render``).
+
+    Exactly one of ``images`` / ``points`` is set.
+
+    Args:
+        images: ``[n, h, w, c]`` in [-1, 1], tiled row by row.
+        columns: images per row (``None``: as square as possible); a conditional scheme uses one
+            row per class, a translation scheme ``input | output | target`` columns.
+        points: ``[n, 2]`` samples of 2-D data, drawn as a scatter plot.
+        reference: ``[m, 2]`` points drawn over the scatter (e.g. mixture centres).
+    """
+
+    images: np.ndarray | None = None
+    columns: int | None = None
+    points: np.ndarray | None = None
+    reference: np.ndarray | None = None
+
+    def __post_init__(self):
+        if (self.images is None) == (self.points is None):
+            raise ValueError("A Picture holds exactly one of `images` and `points`.")

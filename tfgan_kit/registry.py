@@ -1,0 +1,89 @@
+"""Name -> builder registries for schemes, data sets and nets, so the trainer never names them.
+
+Each module registers its own builders at import time (``tfgan_kit.models.gan`` registers the
+scheme ``"gan"``, ``tfgan_kit.data.digits`` the data set ``"digits"``, ``tfgan_kit.nets.dcgan`` the
+nets of family ``"dcgan"``); lookups import the built-in modules first. This module imports
+nothing of tfgan_kit, so any module may register without an import cycle.
+
+* scheme builder: ``builder(config, spec) -> compiled AdversarialModel``, called inside
+  ``strategy.scope()`` with the :class:`tfgan_kit.data.DataSpec` of the training data;
+* data set builder: ``builder(config, batch_size, **stream) -> DataSpec`` (``stream``: the
+  resumable epoch stream's ``epochs``, ``start_epoch``, ``steps_per_epoch``);
+* net builder, keyed by (family, role): ``builder(model_config, spec) -> keras.Model``, e.g.
+  ``("dcgan", "generator")``.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Hashable
+
+SCHEMES: dict[str, Callable] = {}
+DATASETS: dict[str, Callable] = {}
+NETS: dict[tuple[str, str], Callable] = {}
+
+
+def _register(table: dict, kind: str, key: Hashable) -> Callable:
+    def decorator(fn: Callable) -> Callable:
+        if key in table and table[key].__qualname__ != fn.__qualname__:
+            raise ValueError(f"{kind} {key!r} is already registered by {table[key].__module__}.")
+        table[key] = fn
+        return fn
+
+    return decorator
+
+
+def register_scheme(name: str) -> Callable:
+    """Decorator registering ``builder(config, spec) -> compiled AdversarialModel`` as ``name``."""
+    return _register(SCHEMES, "Scheme", name)
+
+
+def register_dataset(name: str) -> Callable:
+    """Decorator registering ``builder(config, batch_size, **stream) -> DataSpec`` as ``name``."""
+    return _register(DATASETS, "Data set", name)
+
+
+def register_net(family: str, role: str) -> Callable:
+    """Decorator registering ``builder(model_config, spec) -> keras.Model`` for (family, role)."""
+    return _register(NETS, "Net", (family, role))
+
+
+def _import_builtins() -> None:
+    # Importing the packages runs the modules' @register_* decorators.
+    import tfgan_kit.data  # noqa: F401
+    import tfgan_kit.models  # noqa: F401
+    import tfgan_kit.nets  # noqa: F401
+
+
+def _lookup(table: dict, kind: str, name: str, config_key: str) -> Callable:
+    _import_builtins()
+    if name not in table:
+        raise ValueError(
+            f"Unknown {kind} {name!r} in `{config_key}`: valid values are {sorted(table)}."
+        )
+    return table[name]
+
+
+def get_scheme(name: str) -> Callable:
+    """Returns the registered scheme builder, or a ValueError listing the valid names."""
+    return _lookup(SCHEMES, "scheme", name, "config.scheme")
+
+
+def get_dataset(name: str) -> Callable:
+    """Returns the registered data set builder, or a ValueError listing the valid names."""
+    return _lookup(DATASETS, "data set", name, "config.data.name")
+
+
+def build_net(family: str, role: str, model_config, spec):
+    """Builds the ``role`` net (e.g. ``"generator"``) of ``family`` for the data ``spec``.
+
+    Raises:
+        ValueError: naming the families that have a ``role`` net.
+    """
+    _import_builtins()
+    if (family, role) not in NETS:
+        families = sorted(f for f, r in NETS if r == role)
+        raise ValueError(
+            f"Unknown net family {family!r} for the {role} in `config.model.nets`: valid "
+            f"values are {families}."
+        )
+    return NETS[(family, role)](model_config, spec)

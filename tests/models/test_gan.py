@@ -145,3 +145,19 @@ def test_mixed_precision_wraps_optimizers_in_loss_scaling_and_trains():
                    for a, b in zip(before, model.generator.trainable_weights))
     finally:
         keras.config.set_dtype_policy("float32")
+
+
+def test_optimizers_by_name_and_compile_errors_name_the_fix():
+    model = make_gan()
+    assert model.optimizer_nets == {"g": ("generator",), "d": ("discriminator",)}
+    assert model.optimizers == {"g": model.g_optimizer, "d": model.d_optimizer}
+    assert model.optimizer is model.g_optimizer  # no default RMSprop is created
+    assert model.get_compile_config()["steps_per_execution"] == 1
+    g, d = mlp_generator(4, 2), mlp_discriminator(2)
+    with pytest.raises(ValueError, match=r"takes the optimizers \['g_optimizer', 'd_optimizer'\]"
+                                         r"\. Received unknown \['q_optimizer'\]"):
+        GAN(g, d, latent_dim=4).compile(g_optimizer=keras.optimizers.Adam(),
+                                        d_optimizer=keras.optimizers.Adam(),
+                                        q_optimizer=keras.optimizers.Adam())
+    with pytest.raises(ValueError, match=r"takes the nets \['discriminator', 'generator'\]"):
+        AdversarialModel({"generator": g})

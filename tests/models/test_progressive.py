@@ -104,18 +104,38 @@ def test_generate_and_export_final_and_intermediate_resolutions(grown, tmp_path)
         np.testing.assert_allclose(images, model.generate(z, resolution=resolution), atol=1e-5)
 
 
-def test_ema_generator_is_the_moving_average(grown):
-    model, _ = grown
-    decay = model.ema_decay
+def test_train_step_updates_the_ema_generator_as_a_moving_average():
+    model = _model()
+    model.fit(_data(), epochs=1, steps_per_epoch=1, verbose=0)  # live and EMA now differ
     ema, live = model.generator_ema.trainable_weights, model.generator.trainable_weights
     assert not ema and len(model.generator_ema.non_trainable_weights) == len(live) + 1
-    # One more EMA update by hand equals decay * ema + (1 - decay) * live.
-    before = [e.numpy() for e, _ in model._ema_pairs]
-    expected = [decay * b + (1 - decay) * w.numpy() for b, (_, w) in zip(before, model._ema_pairs)]
-    for e, w in model._ema_pairs:
-        e.assign(w + decay * (e - w))
-    for (e, _), want in zip(model._ema_pairs, expected):
-        np.testing.assert_allclose(e.numpy(), want, rtol=1e-5, atol=1e-7)
+    ema_before = [e.numpy().copy() for e, _ in model._ema_pairs]
+    model.fit(_data(), epochs=1, steps_per_epoch=1, verbose=0)
+    decay, moved = model.ema_decay, False
+    for before, (e, w) in zip(ema_before, model._ema_pairs):
+        # ema <- decay * ema + (1 - decay) * live, with live the weights after this step.
+        np.testing.assert_allclose(e.numpy(), decay * before + (1 - decay) * w.numpy(),
+                                   rtol=1e-5, atol=1e-7)
+        moved |= not np.allclose(e.numpy(), before)
+    assert moved
+
+
+def test_resume_exactly_at_a_level_boundary_resets_the_optimizers(tmp_path):
+    # 4 steps of 16 finish 4x4 (64 images); steps 5-6 are the first of the 8x8 fade-in.
+    straight = _model(reset_optimizers=True)
+    straight.fit(_data(), epochs=1, steps_per_epoch=6, verbose=0)
+    first = _model(reset_optimizers=True)
+    first.fit(_data(), epochs=1, steps_per_epoch=4, verbose=0)
+    path = str(tmp_path / "boundary.weights.h5")
+    first.save_weights(path)
+    resumed = _model(seed=1, reset_optimizers=True)
+    resumed.load_weights(path)
+    resumed.fit(_data(), epochs=1, steps_per_epoch=2, verbose=0)  # the data repeats every 4
+    for model in (straight, resumed):
+        assert int(model.g_optimizer.iterations) == int(model.d_optimizer.iterations) == 2
+    for a, b in zip(straight.generator.weights + straight.discriminator.weights,
+                    resumed.generator.weights + resumed.discriminator.weights):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
 
 
 def test_real_images_are_downsampled_and_blended_during_fade_in():

@@ -24,6 +24,8 @@ import dataclasses
 import numpy as np
 import tensorflow as tf
 
+from tfgan_kit.registry import register_dataset
+
 BATCH_KINDS = ("image", "labelled", "paired", "unpaired", "none")
 
 
@@ -85,6 +87,16 @@ def placeholder_batches(batch_size: int) -> tf.data.Dataset:
     ``tf.distribute`` splits it like real data, so :func:`batch_size` gives the local batch.
     """
     return tf.data.Dataset.from_tensors(tf.zeros([batch_size])).repeat()
+
+
+@register_dataset("none")
+def no_data_spec(config, batch_size: int, **stream) -> DataSpec:
+    """No data, for data-free schemes (a generator against a frozen net): placeholder batches.
+
+    The stream is endless: set ``config.train.steps_per_epoch``.
+    """
+    del config, stream
+    return DataSpec(placeholder_batches(batch_size), "none", ())
 
 
 def _part(data, key: str, index: int, what: str):

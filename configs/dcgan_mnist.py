@@ -19,7 +19,6 @@ def get_config() -> ml_collections.ConfigDict:
     config.data.tfds_name = "mnist"
     config.data.split = "train"
     config.data.image_size = 28
-    config.data.channels = 1
     config.data.data_dir = config_dict.placeholder(str)  # None: tfds default
     config.model.g_base_filters = 64
     config.model.d_base_filters = 64

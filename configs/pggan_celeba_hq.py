@@ -27,7 +27,6 @@ def get_config() -> ml_collections.ConfigDict:
     config.data.tfds_name = "celeb_a_hq/1024"
     config.data.split = "train"
     config.data.image_size = 1024
-    config.data.channels = 3
     config.data.data_dir = config_dict.placeholder(str)  # None: tfds default
 
     # Nets (table 2): latent 512, nf(stage) = min(8192 / 2^stage, 512), minibatch stddev group 4.

@@ -103,6 +103,15 @@ def tfds_examples(name: str, split: str = "train", image_size: int | None = None
     return dataset.map(convert, num_parallel_calls=tf.data.AUTOTUNE), info
 
 
+def _count(info, split: str, examples: tf.data.Dataset) -> int | None:
+    """Examples in ``split`` from the data set info (or the dataset's cardinality, if known)."""
+    try:
+        return int(info.splits[split].num_examples)
+    except (KeyError, ValueError):
+        count = int(examples.cardinality())
+        return count if count >= 0 else None
+
+
 @register_dataset("tfds")
 def tfds_spec(config, batch_size: int, **stream) -> DataSpec:
     """A prepared tensorflow-datasets set (``data.tfds_name``, ``split``, ``image_size``,
@@ -118,6 +127,6 @@ def tfds_spec(config, batch_size: int, **stream) -> DataSpec:
         kind="labelled" if with_labels else "image",
         sample_shape=(size, size, image_shape[-1]) if size else tuple(image_shape),
         num_classes=info.features["label"].num_classes if with_labels else None,
-        num_examples=info.splits[d.split].num_examples,
+        num_examples=_count(info, d.split, examples),
         examples=examples,
     )

@@ -2,7 +2,7 @@
 
 Each module registers its own builders at import time (``tfgan_kit.models.gan`` registers the
 scheme ``"gan"``, ``tfgan_kit.data.digits`` the data set ``"digits"``, ``tfgan_kit.nets.dcgan`` the
-nets of family ``"dcgan"``); lookups import the built-in modules first. This module imports
+nets of family ``"dcgan"``); lookups first import every module of those three packages. This module imports
 nothing of tfgan_kit, so any module may register without an import cycle.
 
 * scheme builder: ``builder(config, spec) -> compiled AdversarialModel``, called inside
@@ -15,6 +15,8 @@ nothing of tfgan_kit, so any module may register without an import cycle.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from typing import Callable, Hashable
 
 SCHEMES: dict[str, Callable] = {}
@@ -48,10 +50,14 @@ def register_net(family: str, role: str) -> Callable:
 
 
 def _import_builtins() -> None:
-    # Importing the packages runs the modules' @register_* decorators.
-    import tfgan_kit.data  # noqa: F401
-    import tfgan_kit.models  # noqa: F401
-    import tfgan_kit.nets  # noqa: F401
+    """Imports every module of the data, models and nets packages: their decorators register.
+
+    A new scheme, data set or net module registers itself without being listed anywhere.
+    """
+    for package in ("tfgan_kit.data", "tfgan_kit.models", "tfgan_kit.nets"):
+        module = importlib.import_module(package)
+        for info in pkgutil.iter_modules(module.__path__, prefix=f"{package}."):
+            importlib.import_module(info.name)
 
 
 def _lookup(table: dict, kind: str, name: str, config_key: str) -> Callable:

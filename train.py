@@ -3,7 +3,8 @@
     python train.py --config=configs/dcgan_digits.py --workdir=/tmp/dcgan \
         [--config.train.epochs=5] [--strategy=default|mirrored|multi_worker] [--export_dir=DIR]
 
-Rerunning with the same --workdir resumes from the last completed epoch. With
+Rerunning with the same --workdir resumes from the last completed epoch (Ctrl-C stops cleanly,
+exit code 130). With
 --strategy=multi_worker the cluster is read from the TF_CONFIG environment variable.
 """
 
@@ -30,7 +31,13 @@ flags.mark_flags_as_required(["config", "workdir"])
 
 
 def parse_flags(argv):
-    """absl flag parsing, with a one-line error for an override of a key the config lacks."""
+    """absl flag parsing, with a one-line error for a missing config file or an unknown key."""
+    for arg in argv:
+        if arg.startswith("--config="):
+            path = arg.split("=", 1)[1].split(":")[0]
+            if not os.path.isfile(path):
+                sys.exit(f"error: --config={path}: no such file; pass a file of configs/ "
+                         "(e.g. --config=configs/dcgan_digits.py).")
     try:
         return flags.FLAGS(argv)
     except flags.Error as error:
@@ -70,12 +77,15 @@ def main(argv):
 
         tf.config.experimental.enable_op_determinism()
     strategy = make_strategy(_STRATEGY.value)
-    from tfgan_kit.training import NonFiniteLossError, train_and_evaluate
+    from tfgan_kit.training import NonFiniteLossError, TrainingInterrupted, train_and_evaluate
 
     try:
         train_and_evaluate(_CONFIG.value, _WORKDIR.value, strategy, export_dir=_EXPORT_DIR.value)
     except (ValueError, FileNotFoundError, NonFiniteLossError) as error:
         sys.exit(f"error: {error}")
+    except TrainingInterrupted as interruption:
+        print(interruption, file=sys.stderr)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

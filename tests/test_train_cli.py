@@ -53,7 +53,7 @@ def test_train_py_writes_samples_checkpoint_model_and_saved_model(tmp_path):
     workdir, export_dir = tmp_path / "run", tmp_path / "export"
     run_train(*TINY_DCGAN, f"--workdir={workdir}", f"--export_dir={export_dir}")
     assert (workdir / "samples" / "epoch_0001.png").exists()
-    assert (workdir / "backup" / "latest.weights.h5").exists()
+    assert (workdir / "checkpoints" / "checkpoint").exists() and (workdir / "config.json").exists()
     assert (export_dir / "saved_model.pb").exists()
     assert any((workdir / "tensorboard").rglob("events.out.tfevents*"))
     model, _ = model_weights(workdir)
@@ -105,11 +105,12 @@ def test_unprepared_tfds_dataset_says_how_to_prepare_it(tmp_path):
 
 
 def test_corrupt_checkpoint_is_reported_and_left_in_place(tmp_path):
-    backup = tmp_path / "backup"
-    backup.mkdir()
-    (backup / "latest.weights.h5").write_bytes(b"garbage")
-    (backup / "training_metadata.json").write_text('{"epoch": 1, "batch": -1}')
+    checkpoints = tmp_path / "checkpoints"
+    checkpoints.mkdir()
+    (checkpoints / "checkpoint").write_text('model_checkpoint_path: "ckpt-1"\n'
+                                            'all_model_checkpoint_paths: "ckpt-1"\n')
+    (checkpoints / "ckpt-1.index").write_bytes(b"garbage")
     line = _single_error_line(run_train(*TINY_DCGAN, "--config.train.epochs=2",
                                         f"--workdir={tmp_path}", check=False))
-    assert "corrupt" in line
-    assert (backup / "latest.weights.h5").read_bytes() == b"garbage"
+    assert "No checkpoint in" in line and "corrupt" in line and "move that folder away" in line
+    assert (checkpoints / "ckpt-1.index").read_bytes() == b"garbage"

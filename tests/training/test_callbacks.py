@@ -1,6 +1,5 @@
-"""NaN guard keeps the last good checkpoint; sample grids; corrupt backups."""
+"""NaN guard keeps the last good checkpoint; sample grids; corrupt checkpoints."""
 
-import json
 import os
 
 import keras
@@ -12,7 +11,14 @@ from PIL import Image
 from tfgan_kit.data import DataSpec
 from tfgan_kit.models import GAN
 from tfgan_kit.nets import mlp_discriminator, mlp_generator
-from tfgan_kit.training import NaNGuard, NonFiniteLossError, ResumableBackup, SampleGrid
+from tfgan_kit.training import (
+    CorruptCheckpointError,
+    NaNGuard,
+    NonFiniteLossError,
+    RunCheckpoint,
+    SampleGrid,
+    latest_readable,
+)
 from tfgan_kit.training.images import image_grid
 
 
@@ -31,7 +37,7 @@ def test_nan_guard_stops_and_keeps_the_last_good_checkpoint(tmp_path):
     # Epoch 1: finite data; epoch 2: a NaN example poisons the losses.
     stream = tf.data.Dataset.from_tensor_slices(np.concatenate([good, bad])).batch(8)
     model = ring_gan()
-    backup = str(tmp_path / "backup")
+    directory = str(tmp_path / "checkpoints")
     snapshot = {}
 
     class Snapshot(keras.callbacks.Callback):
@@ -40,26 +46,46 @@ def test_nan_guard_stops_and_keeps_the_last_good_checkpoint(tmp_path):
 
     with pytest.raises(NonFiniteLossError, match="last good checkpoint is kept"):
         model.fit(stream, epochs=2, steps_per_epoch=2, verbose=0,
-                  callbacks=[NaNGuard(check_every=1), ResumableBackup(backup), Snapshot()])
-    with open(os.path.join(backup, "training_metadata.json")) as f:
-        assert json.load(f)["epoch"] == 1
+                  callbacks=[NaNGuard(check_every=1), RunCheckpoint(directory), Snapshot()])
+    path, epoch = latest_readable(directory)
+    assert epoch == 1 and path.endswith("ckpt-1")
     restored = ring_gan()
-    restored.load_weights(os.path.join(backup, "latest.weights.h5"))
+    assert RunCheckpoint(directory).restore(restored, path) == 1
     assert list(snapshot) == [0]
     for w, expected in zip(restored.weights, snapshot[0]):
         assert np.all(np.isfinite(w.numpy()))
         np.testing.assert_allclose(w.numpy(), expected, atol=0)
 
 
-def test_corrupt_backup_gets_a_clear_error(tmp_path):
-    backup = tmp_path / "backup"
-    backup.mkdir()
-    (backup / "latest.weights.h5").write_bytes(b"not an h5 file")
+def test_unreadable_newest_checkpoint_falls_back_to_the_previous_one(tmp_path, caplog):
+    directory = str(tmp_path / "checkpoints")
     model = ring_gan()
-    with pytest.raises(ValueError, match="corrupt or from another model"):
-        model.fit(tf.zeros((8, 2)), epochs=1, batch_size=8, verbose=0,
-                  callbacks=[ResumableBackup(str(backup))])
-    assert (backup / "latest.weights.h5").read_bytes() == b"not an h5 file"
+    model.fit(tf.zeros((8, 2)), epochs=3, batch_size=8, verbose=0,
+              callbacks=[RunCheckpoint(directory)])
+    assert sorted(os.listdir(directory)).count("ckpt-3.index") == 1
+    assert not os.path.exists(os.path.join(directory, "ckpt-1.index"))  # keeps the last two
+    data = [f for f in os.listdir(directory) if f.startswith("ckpt-3.data")][0]
+    with open(os.path.join(directory, data), "r+b") as f:  # flip bytes in the middle
+        f.seek(os.path.getsize(os.path.join(directory, data)) // 2)
+        f.write(b"\xff" * 16)
+    assert latest_readable(directory)[1] == 2
+    assert "ckpt-3 is unreadable" in caplog.text
+    for name in os.listdir(directory):
+        if name.startswith("ckpt-2"):
+            with open(os.path.join(directory, name), "wb") as f:
+                f.write(b"")
+    with pytest.raises(CorruptCheckpointError, match="move that folder away"):
+        latest_readable(directory)
+
+
+def test_checkpoint_of_another_model_is_refused(tmp_path):
+    directory = str(tmp_path / "checkpoints")
+    ring_gan().fit(tf.zeros((8, 2)), epochs=1, batch_size=8, verbose=0,
+                   callbacks=[RunCheckpoint(directory)])
+    other = GAN(mlp_generator(4, 2, hidden=(8,)), mlp_discriminator(2, hidden=(16,)), latent_dim=4)
+    other.compile(g_optimizer=keras.optimizers.Adam(), d_optimizer=keras.optimizers.Adam())
+    with pytest.raises(ValueError, match="written by another scheme or other shapes"):
+        RunCheckpoint(directory).restore(other, latest_readable(directory)[0])
 
 
 def test_sample_grid_writes_numbered_pngs_and_scatter(tmp_path):

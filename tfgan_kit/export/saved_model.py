@@ -45,6 +45,20 @@ def _checked(name: str, endpoint: Endpoint):
     return serve, signature
 
 
+def check_export_dir(export_dir: str) -> None:
+    """Refuses an ``export_dir`` that is a file or already holds a SavedModel.
+
+    Raises:
+        ValueError: naming the path and the fix.
+    """
+    if os.path.exists(export_dir) and not os.path.isdir(export_dir):
+        raise ValueError(f"--export_dir={export_dir} is a file: pass a new folder.")
+    if os.path.exists(os.path.join(export_dir, "saved_model.pb")):
+        raise ValueError(
+            f"{export_dir} already holds a SavedModel: choose a new --export_dir or delete it."
+        )
+
+
 def export_model(model, export_dir: str, **endpoint_options) -> str:
     """Writes every serving endpoint ``model`` declares into one SavedModel.
 
@@ -66,10 +80,7 @@ def export_model(model, export_dir: str, **endpoint_options) -> str:
             f"Cannot export {type(model).__name__}: it declares no serving endpoints; export a "
             "tfgan_kit scheme model."
         )
-    if os.path.exists(os.path.join(export_dir, "saved_model.pb")):
-        raise ValueError(
-            f"{export_dir} already holds a SavedModel: choose a new --export_dir or delete it."
-        )
+    check_export_dir(export_dir)
     endpoints = model.serving_endpoints(**endpoint_options)
     if not endpoints:
         raise ValueError(f"{type(model).__name__} declares no serving endpoints to export.")

@@ -6,19 +6,25 @@ The registries live in :mod:`tfgan_kit.registry` and the growth schedule in
 
 from tfgan_kit.models.growth import GrowthLogger, GrowthPhase, GrowthSchedule
 from tfgan_kit.registry import register_dataset, register_net, register_scheme
-from tfgan_kit.training.callbacks import NaNGuard, NonFiniteLossError, ResumableBackup, SampleGrid
-from tfgan_kit.training.trainer import train_and_evaluate
+from tfgan_kit.training.callbacks import NaNGuard, NonFiniteLossError, SampleGrid
+from tfgan_kit.training.checkpoints import CorruptCheckpointError, RunCheckpoint, latest_readable
+from tfgan_kit.training.trainer import TrainingInterrupted, train_and_evaluate
+from tfgan_kit.training.workdir import WorkdirLock
 
 __all__ = [
+    "CorruptCheckpointError",
     "GrowthLogger",
     "GrowthPhase",
     "GrowthSchedule",
     "NaNGuard",
     "NonFiniteLossError",
-    "ResumableBackup",
+    "RunCheckpoint",
     "SampleGrid",
+    "TrainingInterrupted",
+    "WorkdirLock",
     "register_dataset",
     "register_net",
+    "latest_readable",
     "register_scheme",
     "train_and_evaluate",
 ]

@@ -4,14 +4,10 @@
   ``workdir/samples/`` and as a TensorBoard image summary;
 * :class:`NaNGuard`: stops training when a logged loss is not finite, before any checkpoint of the
   bad state is written, so the last good checkpoint survives;
-* :class:`ResumableBackup`: ``keras.callbacks.BackupAndRestore`` that keeps its backup after
-  training (a finished run can be extended with more epochs) and refuses a corrupt backup with a
-  clear message.
 """
 
 from __future__ import annotations
 
-import json
 import os
 
 import keras
@@ -82,7 +78,7 @@ class NaNGuard(keras.callbacks.Callback):
     It raises :class:`NonFiniteLossError` from the batch (every ``check_every`` batches) or epoch
     end where the bad value appears. Because it raises before any later callback's
     ``on_epoch_end`` runs, no checkpoint, sample or final model of the diverged state is written:
-    the backup of the last good epoch is what a restart resumes from. (Logs are running means,
+    the checkpoint of the last good epoch is what a restart resumes from. (Logs are running means,
     so a NaN at any step of the epoch is still visible at the epoch's end.) Put it first in the
     callback list.
 
@@ -113,43 +109,4 @@ class NaNGuard(keras.callbacks.Callback):
         self._check(logs, f"the end of epoch {epoch + 1}")
 
 
-class ResumableBackup(keras.callbacks.BackupAndRestore):
-    """``BackupAndRestore`` for GANs: keeps the backup after training; clear corrupt-file errors.
-
-    The backup (weights of both nets, both optimizers' slots and iteration counts, and the epoch)
-    is written at every epoch end into ``backup_dir``; a new ``fit`` with the same ``backup_dir``
-    continues at the saved epoch. Exact continuation also needs noise and data order that are
-    functions of the step and epoch, which :class:`tfgan_kit.models.AdversarialModel` and
-    :func:`tfgan_kit.data.pipeline.batch_examples` provide.
-    """
-
-    def __init__(self, backup_dir: str):
-        super().__init__(backup_dir, save_freq="epoch", delete_checkpoint=False)
-
-    def on_train_begin(self, logs=None):
-        try:
-            super().on_train_begin(logs)
-        except (OSError, ValueError) as error:
-            raise ValueError(
-                f"Cannot restore the backup in {self.backup_dir} ({type(error).__name__}: "
-                f"{str(error).splitlines()[0] if str(error) else ''}): it is corrupt or from "
-                "another model; move that folder away to start afresh."
-            ) from None
-
-    @staticmethod
-    def saved_epoch(backup_dir: str) -> int:
-        """The number of epochs completed in the backup at ``backup_dir`` (0 if there is none)."""
-        path = os.path.join(backup_dir, "training_metadata.json")
-        if not os.path.exists(path):
-            return 0
-        try:
-            with open(path) as f:
-                return int(json.load(f)["epoch"])
-        except (ValueError, KeyError) as error:
-            raise ValueError(
-                f"Corrupt training metadata {path} ({error}): move {backup_dir} away to start "
-                "afresh."
-            ) from None
-
-
-__all__ = ["NaNGuard", "NonFiniteLossError", "ResumableBackup", "SampleGrid"]
+__all__ = ["NaNGuard", "NonFiniteLossError", "SampleGrid"]

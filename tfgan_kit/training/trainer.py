@@ -6,8 +6,9 @@ final ``.keras`` model and export the scheme's serving endpoints. The scheme and
 looked up by name in :mod:`tfgan_kit.registry`; nothing here knows a scheme's or a data set's
 internals: what a batch holds, its shapes and reference points come from the data spec.
 
-Workdir layout: ``backup/`` (resume state), ``samples/epoch_XXXX.png``, ``tensorboard/``,
-``model.keras`` (final model, loadable with ``safe_mode=True``).
+Workdir layout: ``checkpoints/`` (resume state, the last two completed epochs), ``config.json``
+(the run's config), ``.lock`` (held while a run is on), ``samples/epoch_XXXX.png``,
+``tensorboard/``, ``model.keras`` (final model, loadable with ``safe_mode=True``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ import tensorflow as tf
 from tfgan_kit import registry
 from tfgan_kit.data import DataSpec
 from tfgan_kit.export import export_model
-from tfgan_kit.training.callbacks import NaNGuard, ResumableBackup, SampleGrid
+from tfgan_kit.export.saved_model import check_export_dir
+from tfgan_kit.training.callbacks import NaNGuard, SampleGrid
+from tfgan_kit.training.checkpoints import RunCheckpoint, latest_readable
+from tfgan_kit.training.workdir import WorkdirLock, reconcile_config
 
 TRAIN_KEYS = {
     "batch_size", "epochs", "steps_per_epoch", "steps_per_execution", "jit_compile",
@@ -48,6 +52,16 @@ def check_config(config) -> None:
             f"Unknown key(s) {sorted(unknown)} in config.train: valid keys are "
             f"{sorted(TRAIN_KEYS)} and one `<name>_optimizer` per optimizer of the scheme."
         )
+    train = config.train
+    for key, low in (("epochs", 1), ("batch_size", 1), ("sample_every_epochs", 1),
+                     ("num_samples", 1)):
+        if not isinstance(train.get(key), int) or train[key] < low:
+            raise ValueError(f"config.train.{key} must be an integer >= {low}. Received: "
+                             f"{train.get(key)!r}")
+    if train.steps_per_epoch is not None and (
+            not isinstance(train.steps_per_epoch, int) or train.steps_per_epoch < 1):
+        raise ValueError("config.train.steps_per_epoch must be a positive integer, or None for "
+                         f"one pass over the data. Received: {train.steps_per_epoch!r}")
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
     if config.train.batch_size % replicas:
         raise ValueError(
@@ -59,7 +73,8 @@ def check_config(config) -> None:
 def workdir_paths(workdir: str) -> dict[str, str]:
     """The files and folders a run writes under ``workdir``."""
     return {
-        "backup": os.path.join(workdir, "backup"),
+        "checkpoints": os.path.join(workdir, "checkpoints"),
+        "config": os.path.join(workdir, "config.json"),
         "samples": os.path.join(workdir, "samples"),
         "tensorboard": os.path.join(workdir, "tensorboard"),
         "model": os.path.join(workdir, "model.keras"),
@@ -104,12 +119,25 @@ def check_batches(model, spec: DataSpec, config) -> None:
         )
 
 
-def build_callbacks(config, model, workdir: str, spec: DataSpec) -> list[keras.callbacks.Callback]:
-    """NaN guard first (so nothing saves a diverged state), then backup, samples, TensorBoard."""
+def check_paths(workdir: str, export_dir: str | None) -> None:
+    """Refuses a ``workdir`` that is a file and an unusable ``export_dir`` before any training.
+
+    Raises:
+        ValueError: naming the path and the fix.
+    """
+    if os.path.exists(workdir) and not os.path.isdir(workdir):
+        raise ValueError(f"--workdir={workdir} is a file: pass a folder (it is created if new).")
+    if export_dir:
+        check_export_dir(export_dir)
+
+
+def build_callbacks(config, model, workdir: str, spec: DataSpec,
+                    checkpoint: RunCheckpoint) -> list[keras.callbacks.Callback]:
+    """NaN guard first (so nothing saves a diverged state), then checkpoint, samples, TensorBoard."""
     paths = workdir_paths(workdir)
     return [
         NaNGuard(),
-        ResumableBackup(paths["backup"]),
+        checkpoint,
         SampleGrid(
             paths["samples"],
             num_samples=config.train.num_samples,
@@ -123,9 +151,36 @@ def build_callbacks(config, model, workdir: str, spec: DataSpec) -> list[keras.c
     ]
 
 
+class TrainingInterrupted(RuntimeError):
+    """Ctrl-C during ``fit``: nothing half-written; the message says where the run stands."""
+
+
+def apply_learning_rates(model, config) -> None:
+    """Sets each optimizer's learning rate from the config (a restored checkpoint holds the old one).
+
+    Other hyperparameters (``beta_1``, ...) are not checkpointed and already come from the config.
+    """
+    for name, optimizer in model.optimizers.items():
+        rate = dict(config.train[f"{name}_optimizer"]).get("learning_rate")
+        inner = getattr(optimizer, "inner_optimizer", optimizer)
+        if isinstance(rate, (int, float)) and isinstance(inner.learning_rate, tf.Variable):
+            inner.learning_rate.assign(float(rate))
+
+
+def save_model(model, path: str) -> None:
+    """``model.save`` to a temporary file renamed over ``path``: never a half-written file."""
+    temporary = os.path.join(os.path.dirname(path), ".partial." + os.path.basename(path))
+    model.save(temporary)
+    os.replace(temporary, path)
+
+
 def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | None = None,
                        export_dir: str | None = None) -> keras.Model:
-    """Trains the config's scheme with ``model.fit``, resuming from ``workdir`` if it holds a backup.
+    """Trains the config's scheme with ``model.fit``, resuming from ``workdir``'s last checkpoint.
+
+    Holds the workdir lock for the whole run. A resumed run restores the newest readable
+    checkpoint (nets, optimizers, scheme state, epoch), refuses config changes that alter what it
+    holds, and applies changed learning rates, epochs and sampling settings (one line lists them).
 
     Args:
         config: an experiment ``ConfigDict`` (see ``configs/``).
@@ -137,33 +192,51 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
         The trained model.
 
     Raises:
-        ValueError: for a bad config (unknown scheme, data set or key).
-        tfgan_kit.training.NonFiniteLossError: when a loss diverges (the last good backup stays).
+        ValueError: for a bad config, path or checkpoint, a config change that cannot be
+            resumed, or a workdir in use by another run.
+        tfgan_kit.training.NonFiniteLossError: when a loss diverges (the last good checkpoint
+            stays).
+        TrainingInterrupted: on Ctrl-C (the last completed epoch's checkpoint stays).
     """
     strategy = strategy or tf.distribute.get_strategy()
     with strategy.scope():
         check_config(config)
+    check_paths(workdir, export_dir)
     os.makedirs(workdir, exist_ok=True)
     paths = workdir_paths(workdir)
-    start_epoch = ResumableBackup.saved_epoch(paths["backup"])
-    spec = build_data(config, start_epoch)
-    steps = steps_per_epoch(config, spec)
-    keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
-    with strategy.scope():
-        model = registry.get_scheme(config.scheme)(config, spec)
-    check_batches(model, spec, config)
-    if start_epoch < config.train.epochs:
-        model.fit(
-            spec.dataset,
-            epochs=config.train.epochs,
-            steps_per_epoch=steps,
-            callbacks=build_callbacks(config, model, workdir, spec),
-            verbose=config.train.verbose,
-            shuffle=False,  # the stream is already shuffled, per epoch and seeded
-        )
-    elif os.path.exists(os.path.join(paths["backup"], "latest.weights.h5")):
-        model.load_weights(os.path.join(paths["backup"], "latest.weights.h5"))
-    model.save(paths["model"])
-    if export_dir:
-        export_model(model, export_dir)
+    with WorkdirLock(workdir):
+        checkpoint_path, start_epoch = latest_readable(paths["checkpoints"])
+        applied = reconcile_config(config, paths["config"], resuming=checkpoint_path is not None)
+        if applied:
+            print("resuming with changed settings: " + "; ".join(applied))
+        spec = build_data(config, start_epoch)
+        steps = steps_per_epoch(config, spec)
+        keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
+        with strategy.scope():
+            model = registry.get_scheme(config.scheme)(config, spec)
+        check_batches(model, spec, config)
+        checkpoint = RunCheckpoint(paths["checkpoints"])
+        if checkpoint_path is not None:
+            checkpoint.restore(model, checkpoint_path)
+            apply_learning_rates(model, config)
+        if start_epoch < config.train.epochs:
+            try:
+                model.fit(
+                    spec.dataset,
+                    epochs=config.train.epochs,
+                    initial_epoch=start_epoch,
+                    steps_per_epoch=steps,
+                    callbacks=build_callbacks(config, model, workdir, spec, checkpoint),
+                    verbose=config.train.verbose,
+                    shuffle=False,  # the stream is already shuffled, per epoch and seeded
+                )
+            except KeyboardInterrupt:
+                done = latest_readable(paths["checkpoints"])[1]
+                raise TrainingInterrupted(
+                    f"interrupted at epoch {done + 1} (step {int(model.step_count)}); rerun the "
+                    f"same command to resume from the end of epoch {done}."
+                ) from None
+        save_model(model, paths["model"])
+        if export_dir:
+            export_model(model, export_dir)
     return model

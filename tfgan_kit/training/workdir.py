@@ -1,0 +1,125 @@
+"""A run's workdir: its lock, its saved config, and what a resumed run may change.
+
+* :class:`WorkdirLock`: an exclusive ``fcntl`` lock on ``workdir/.lock`` held for the whole run,
+  so two runs on one workdir cannot overwrite each other's checkpoints; the operating system
+  releases it when the process ends, even on SIGKILL, so a crash leaves no stale lock.
+* :func:`reconcile_config`: the run's config is saved as ``workdir/config.json``; a resumed run
+  compares its config with it. Changes that alter what the checkpoint holds (data, nets, batch
+  size, scheme, seed) are refused with one line listing them; changes of optimizer
+  hyperparameters, epochs, sampling, logging and compilation are applied and listed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+
+from absl import logging
+
+# Dotted config keys a resumed run may change (prefix match on whole components).
+CHANGEABLE = ("train.epochs", "train.sample_every_epochs", "train.num_samples", "train.verbose",
+              "train.jit_compile", "train.steps_per_execution")
+
+
+def _changeable(key: str) -> bool:
+    parts = key.split(".")
+    if len(parts) >= 2 and parts[0] == "train" and parts[1].endswith("_optimizer"):
+        return True
+    return any(key == c or key.startswith(c + ".") for c in CHANGEABLE)
+
+
+class WorkdirLock:
+    """Exclusive lock on ``workdir/.lock`` for the duration of a run (a context manager).
+
+    Raises:
+        ValueError: when another process holds it, naming that process's PID and host.
+    """
+
+    def __init__(self, workdir: str):
+        self.path = os.path.join(workdir, ".lock")
+        self._file = None
+
+    def __enter__(self) -> "WorkdirLock":
+        handle = open(self.path, "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "an unknown process"
+            handle.close()
+            raise ValueError(
+                f"{os.path.dirname(self.path)} is in use by {holder}: wait for that run to end "
+                "or pass another --workdir."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"PID {os.getpid()} on host {socket.gethostname()}\n")
+        handle.flush()
+        self._file = handle
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+def _flatten(tree, prefix: str = "") -> dict:
+    if isinstance(tree, dict):
+        flat = {}
+        for key, value in tree.items():
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        return flat
+    return {prefix[:-1]: tree}
+
+
+def _config_tree(config) -> dict:
+    return json.loads(config.to_json_best_effort(sort_keys=True))
+
+
+def write_config(config, path: str) -> None:
+    """Writes ``config`` as JSON at ``path`` atomically (temporary file, then rename)."""
+    temporary = path + ".tmp"
+    with open(temporary, "w") as f:
+        f.write(config.to_json_best_effort(indent=2, sort_keys=True))
+    os.replace(temporary, path)
+
+
+def reconcile_config(config, path: str, resuming: bool) -> list[str]:
+    """Compares ``config`` with the run's saved config; saves the new one when allowed.
+
+    Args:
+        config: this invocation's config.
+        path: ``workdir/config.json``.
+        resuming: whether a checkpoint is being resumed (a fresh run just saves its config).
+
+    Returns:
+        The changed keys that are applied (``"train.g_optimizer.learning_rate: 0.001 -> 0.0005"``).
+
+    Raises:
+        ValueError: listing the changed keys a resumed run cannot take.
+    """
+    if not resuming or not os.path.exists(path):
+        write_config(config, path)
+        return []
+    try:
+        with open(path) as f:
+            saved = _flatten(json.load(f))
+    except (OSError, ValueError) as error:
+        logging.warning("%s is unreadable (%s); replacing it.", path, error)
+        write_config(config, path)
+        return []
+    current = _flatten(_config_tree(config))
+    changed = sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
+    refused = [k for k in changed if not _changeable(k)]
+    if refused:
+        details = ", ".join(f"{k}: {saved.get(k)!r} -> {current.get(k)!r}" for k in refused)
+        raise ValueError(
+            f"The config differs from the run in {os.path.dirname(path)} in {details}: these "
+            "change what its checkpoint holds. Revert them, or pass a new --workdir."
+        )
+    write_config(config, path)
+    return [f"{k}: {saved.get(k)!r} -> {current.get(k)!r}" for k in changed]

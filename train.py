@@ -86,6 +86,10 @@ def main(argv):
     except TrainingInterrupted as interruption:
         print(interruption, file=sys.stderr)
         sys.exit(130)
+    except KeyboardInterrupt:  # outside fit: every checkpoint on disk is complete
+        print("interrupted; rerun the same command to resume from the last completed epoch.",
+              file=sys.stderr)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ def latest_readable(directory: str) -> tuple[str | None, int]:
     for index, path in enumerate(candidates):
         try:
             epoch = _read_epoch(path)
-        except (tf.errors.OpError, ValueError, KeyError) as error:
+        except (tf.errors.OpError, ValueError, KeyError, IndexError, RuntimeError) as error:
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             logging.warning("checkpoint %s is unreadable (%s); trying the previous one.",
                             os.path.basename(path), reason[:200])
@@ -75,7 +75,8 @@ def latest_readable(directory: str) -> tuple[str | None, int]:
 class RunCheckpoint(keras.callbacks.Callback):
     """Saves the run state after every completed epoch; restores it before training resumes.
 
-    Put it after :class:`NaNGuard`, so a diverged epoch is never saved.
+    Put it last, after :class:`NaNGuard` (a diverged epoch is never saved) and after the
+    callbacks that write the epoch's samples and logs.
 
     Args:
         directory: checkpoint folder (``workdir/checkpoints``).
@@ -117,7 +118,7 @@ class RunCheckpoint(keras.callbacks.Callback):
         self._attach(model)
         try:
             self._checkpoint.read(path).assert_existing_objects_matched()
-        except (AssertionError, ValueError, tf.errors.OpError) as error:
+        except (AssertionError, ValueError, IndexError, RuntimeError, tf.errors.OpError) as error:
             raise ValueError(
                 f"Cannot restore {path} into this model ({str(error).splitlines()[0][:200]}): it "
                 "was written by another scheme or other shapes; use a new --workdir."

@@ -133,11 +133,15 @@ def check_paths(workdir: str, export_dir: str | None) -> None:
 
 def build_callbacks(config, model, workdir: str, spec: DataSpec,
                     checkpoint: RunCheckpoint) -> list[keras.callbacks.Callback]:
-    """NaN guard first (so nothing saves a diverged state), then checkpoint, samples, TensorBoard."""
+    """NaN guard first (nothing of a diverged epoch is written), the checkpoint last.
+
+    The checkpoint closes an epoch: the epoch's samples and logs are written before it, so a run
+    killed in between retrains that epoch (rewriting the same samples) and no epoch that the
+    checkpoint counts as done lacks its picture.
+    """
     paths = workdir_paths(workdir)
     return [
         NaNGuard(),
-        checkpoint,
         SampleGrid(
             paths["samples"],
             num_samples=config.train.num_samples,
@@ -148,6 +152,7 @@ def build_callbacks(config, model, workdir: str, spec: DataSpec,
         ),
         keras.callbacks.TensorBoard(paths["tensorboard"], update_freq="epoch"),
         *model.training_callbacks(config, workdir),
+        checkpoint,
     ]
 
 

@@ -114,3 +114,9 @@ def test_corrupt_checkpoint_is_reported_and_left_in_place(tmp_path):
                                         f"--workdir={tmp_path}", check=False))
     assert "No checkpoint in" in line and "corrupt" in line and "move that folder away" in line
     assert (checkpoints / "ckpt-1.index").read_bytes() == b"garbage"
+
+
+def test_missing_config_file_is_one_line(tmp_path):
+    line = _single_error_line(run_train("--config=configs/nope.py", f"--workdir={tmp_path}",
+                                        check=False))
+    assert "--config=configs/nope.py: no such file" in line

@@ -168,8 +168,8 @@ def apply_learning_rates(model, config) -> None:
     for name, optimizer in model.optimizers.items():
         rate = dict(config.train[f"{name}_optimizer"]).get("learning_rate")
         inner = getattr(optimizer, "inner_optimizer", optimizer)
-        if isinstance(rate, (int, float)) and isinstance(inner.learning_rate, tf.Variable):
-            inner.learning_rate.assign(float(rate))
+        if isinstance(rate, (int, float)) and not isinstance(rate, bool):
+            inner.learning_rate = float(rate)  # Keras assigns its learning-rate variable
 
 
 def save_model(model, path: str) -> None:

@@ -153,6 +153,10 @@ def test_probabilities_are_summarized_but_not_drawn(exported, tmp_path):
     ("translation", {"images_dir": "missing"}, FileNotFoundError, "is not a folder"),
     ("translation", {"images_dir": "empty"}, FileNotFoundError, "No .png/.jpg/.jpeg files in"),
     ("translation", {"images_dir": "pngs", "signature": "rgba"}, ValueError, "takes 4 channels"),
+    ("translation", {"images_dir": "corrupt"}, ValueError,
+     r"Cannot read .*corrupt/x\.png in --images_dir \(cannot identify .*\): replace or remove"),
+    ("translation", {"input_npy": "missing.npy"}, FileNotFoundError,
+     "--input_npy=.*missing.npy is not a file"),
     ("points", {"signature": "a_to_b"}, ValueError,
      r"takes an array: pass --input_npy=.*\[None, 2\]"),
     ("points", {"signature": "a_to_b", "input_npy": "wide.npy"}, ValueError,
@@ -163,6 +167,8 @@ def test_every_mistake_is_one_line_naming_the_flag(exported, tmp_path, case, kwa
     (tmp_path / "empty").mkdir()
     _write_pngs(tmp_path / "pngs", np.zeros((1, 8, 8), np.uint8))
     np.save(tmp_path / "wide.npy", np.zeros((3, 5), np.float32))
+    (tmp_path / "corrupt").mkdir()
+    (tmp_path / "corrupt" / "x.png").write_bytes(np.random.default_rng(0).bytes(200))
     saved_model = str(tmp_path / "empty") if case == "empty" else getattr(exported, case)
     kwargs = {key: str(tmp_path / value) if key in ("images_dir", "input_npy") else value
               for key, value in kwargs.items()}

@@ -71,7 +71,7 @@ def load_signature(saved_model: str, signature: str = "serving_default"):
         loaded = tf.saved_model.load(saved_model)
     except (OSError, ValueError, tf.errors.OpError) as error:
         raise ValueError(
-            f"Cannot read the SavedModel in {saved_model} ({_first_line(error)}): pass "
+            f"Cannot read the SavedModel in {saved_model} ({first_line(error)}): pass "
             "--saved_model=<a folder written by train.py --export_dir>.") from None
     function = loaded.signatures.get(signature)
     if function is None:
@@ -110,6 +110,11 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
 
     if num < 1:
         raise ValueError(f"--num must be at least 1. Received: num={num}")
+    if images_dir is not None and not os.path.isdir(images_dir):
+        raise FileNotFoundError(f"--images_dir={images_dir} is not a folder: pass a folder of "
+                                "PNG/JPEG files.")
+    if input_npy is not None and not os.path.isfile(input_npy):
+        raise FileNotFoundError(f"--input_npy={input_npy} is not a file: pass a .npy file.")
     function = load_signature(saved_model, signature)
     specs = function.structured_input_signature[1]
     described = ", ".join(f"{name}: {_describe_spec(spec)}" for name, spec in sorted(specs.items()))
@@ -150,7 +155,7 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
             batches.append({key: value.numpy() for key, value in function(**batch).items()})
         except tf.errors.OpError as error:
             raise ValueError(f"Signature `{signature}` failed on the inputs ({described}): "
-                             f"{_first_line(error)}") from None
+                             f"{first_line(error)}") from None
     outputs = {key: np.concatenate([batch[key] for batch in batches]) for key in batches[0]}
     return {"inputs": inputs, "outputs": outputs}
 
@@ -229,13 +234,11 @@ def _labels(spec, n: int, label: int | None, labels_cycle: int | None) -> np.nda
 
 def _read_images(name: str, spec, num: int, images_dir: str | None) -> np.ndarray:
     """Up to ``num`` files of ``images_dir``: float32 ``[n, H, W, C]`` in [-1, 1] for ``spec``."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     if images_dir is None:
         raise ValueError(f"Input `{name}` ({_describe_spec(spec)}) takes images: pass "
                          "--images_dir=<folder of PNG/JPEG files>.")
-    if not os.path.isdir(images_dir):
-        raise FileNotFoundError(f"--images_dir={images_dir} is not a folder.")
     paths = sorted(os.path.join(images_dir, f) for f in os.listdir(images_dir)
                    if f.lower().endswith(_IMAGE_SUFFIXES))[:num]
     if not paths:
@@ -255,8 +258,9 @@ def _read_images(name: str, spec, num: int, images_dir: str | None) -> np.ndarra
                 if size != image.size:
                     image = image.resize(size, Image.Resampling.BICUBIC)
                 pixels = np.asarray(image, dtype=np.float32)
-        except (OSError, UnidentifiedImageError) as error:
-            raise ValueError(f"Cannot read {path} in --images_dir: {_first_line(error)}") from None
+        except (OSError, SyntaxError) as error:  # PIL raises SyntaxError for some broken PNGs
+            raise ValueError(f"Cannot read {path} in --images_dir ({first_line(error)}): "
+                             "replace or remove the file.") from None
         images.append(pixels[..., None] if pixels.ndim == 2 else pixels)
     shapes = sorted({image.shape for image in images})
     if len(shapes) > 1:
@@ -272,12 +276,10 @@ def _read_npy(name: str, spec, num: int, input_npy: str | None) -> np.ndarray:
     if input_npy is None:
         raise ValueError(f"Input `{name}` ({expected}) takes an array: pass "
                          f"--input_npy=<.npy file of shape {_shape_text(spec.shape)}>.")
-    if not os.path.isfile(input_npy):
-        raise FileNotFoundError(f"--input_npy={input_npy} is not a file.")
     try:
         array = np.load(input_npy, allow_pickle=False)
     except (OSError, ValueError) as error:
-        raise ValueError(f"Cannot read --input_npy={input_npy}: {_first_line(error)}") from None
+        raise ValueError(f"Cannot read --input_npy={input_npy}: {first_line(error)}") from None
     if not np.issubdtype(array.dtype, np.number) or array.ndim < 1 or len(array) == 0:
         raise ValueError(f"--input_npy={input_npy} holds a {array.dtype} array of shape "
                          f"{list(array.shape)}; input `{name}` takes a non-empty number array "
@@ -315,13 +317,27 @@ def _describe_spec(spec) -> str:
     return f"{spec.dtype.name} {_shape_text(spec.shape)}"
 
 
-def _first_line(error: Exception) -> str:
-    """The informative first line of an error (TF graph errors start with boilerplate)."""
+def first_line(error: Exception) -> str:
+    """The informative first line of an error (TF graph errors start with boilerplate).
+
+    The command lines print it after ``error:``, so a mistake is always one line.
+    """
     text = getattr(error, "message", None) or str(error)
     skip = ("Graph execution error", "Detected at node", "<stack traces", "[[")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     useful = [line for line in lines if not line.startswith(skip)]
     return (useful or lines or [type(error).__name__])[0]
+
+
+def parse_flags(argv: list[str]) -> list[str]:
+    """The ``flags_parser`` of ``app.run``: a flag mistake ends in one ``error: ...`` line.
+
+    absl's own parser prints the error between two lines of help, or the whole help text.
+    """
+    try:
+        return flags.FLAGS(argv)
+    except flags.Error as error:
+        sys.exit(f"error: {first_line(error).rstrip('.')} (see --helpshort).")
 
 
 def define_flags() -> None:
@@ -344,7 +360,8 @@ def define_flags() -> None:
 
 
 def main(argv):
-    del argv
+    if len(argv) > 1:
+        sys.exit(f"error: unexpected arguments {argv[1:]}: pass every option as --name=value.")
     f = flags.FLAGS
     out, npy = f.out, f.npy
     if not out and not npy:
@@ -369,11 +386,11 @@ def main(argv):
             os.makedirs(os.path.dirname(os.path.abspath(npy)), exist_ok=True)
             np.save(npy, result["outputs"][name])
     except (OSError, ValueError) as error:
-        sys.exit(f"error: {_first_line(error)}")
+        sys.exit(f"error: {first_line(error)}")
     print(summarize(name, result["outputs"][name]))
     print("wrote " + " and ".join(path for path in (out, npy) if path))
 
 
 if __name__ == "__main__":
     define_flags()
-    app.run(main)
+    app.run(main, flags_parser=parse_flags)

@@ -3,6 +3,7 @@
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 
@@ -97,3 +98,56 @@ def test_bad_input_names_the_flag_to_fix(exported, tmp_path):
                  data_dir=str(tmp_path))
     with pytest.raises(FileNotFoundError, match="No SavedModel"):
         evaluate(saved_model=str(tmp_path / "none"))
+
+
+def _write_unreadable_pngs(folder):
+    """``folder/random/x.png`` (random bytes) and ``folder/truncated/y.png`` (half a PNG)."""
+    pixels = np.random.default_rng(0).integers(0, 256, (8, 8), dtype=np.uint8)
+    for name in ("random", "truncated"):
+        (folder / name).mkdir()
+        Image.fromarray(pixels).save(folder / name / "a.png")  # a good file first
+    (folder / "random" / "x.png").write_bytes(np.random.default_rng(1).bytes(300))
+    whole = (folder / "random" / "a.png").read_bytes()
+    (folder / "truncated" / "y.png").write_bytes(whole[: len(whole) // 2])
+
+
+def test_unreadable_pngs_and_missing_inputs_are_named_before_any_work(tmp_path):
+    _write_unreadable_pngs(tmp_path)
+    with pytest.raises(ValueError, match=r"Cannot read .*random/x\.png in --images_dir .*remove"):
+        evaluate(images_dir=str(tmp_path / "random"), metrics="swd")
+    with pytest.raises(ValueError, match=r"Cannot read .*y\.png in --images_dir \(image file is "
+                                         r"truncated\)"):
+        evaluate(images_dir=str(tmp_path / "truncated"), metrics="swd")
+    with pytest.raises(FileNotFoundError, match="--images_dir=.*missing is not a folder"):
+        evaluate(images_dir=str(tmp_path / "missing"))
+    with pytest.raises(FileNotFoundError, match="--inception_weights=.*none.h5 is not a file"):
+        evaluate(images_dir=str(tmp_path / "random"), metrics="fid",
+                 inception_weights=str(tmp_path / "none.h5"))
+    with pytest.raises(ValueError, match="--classifier_path=.* is a folder"):
+        evaluate(images_dir=str(tmp_path / "random"), metrics="fid", classifier_path=str(tmp_path))
+    (tmp_path / "garbage").mkdir()
+    (tmp_path / "garbage" / "saved_model.pb").write_bytes(b"not a protocol buffer \x00\x01")
+    with pytest.raises(ValueError, match="Cannot read the SavedModel in .*garbage .*pass --saved"):
+        evaluate(saved_model=str(tmp_path / "garbage"), metrics="swd")
+
+
+@pytest.mark.parametrize("args, match", [
+    (["--images_dir={tmp}/random", "--out={tmp}/m.json"],
+     r"error: Cannot read .*x\.png in --images_dir \(cannot identify image file"),
+    (["--images_dir={tmp}/truncated", "--out={tmp}"], r"error: --out=.* is a folder"),
+    (["--images_dir={tmp}/truncated", "--out={tmp}/m.json", "--num_samples=many"],
+     r"error: flag --num_samples=many: .*\(see --helpshort\)"),
+])
+def test_cli_mistakes_end_in_one_error_line(tmp_path, args, match):
+    _write_unreadable_pngs(tmp_path)
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    result = subprocess.run(
+        [sys.executable, "-m", "tfgan_kit.evaluate", "--metrics=swd",
+         *(arg.format(tmp=tmp_path) for arg in args)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert re.match(match, last), result.stderr[-2000:]
+    assert sum(line.startswith("error:") for line in result.stderr.splitlines()) == 1

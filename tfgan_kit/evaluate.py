@@ -13,6 +13,10 @@ IS and precision/recall/density/coverage come from InceptionV3 with local weight
         --interpolation_png=walk.png --interpolation_method=slerp
     python -m tfgan_kit.evaluate --images_dir=samples/ --dataset=cifar10 \
         --inception_weights=inception_v3.weights.h5 --metrics=fid,kid --out=metrics.json
+
+Mistakes (a missing or unreadable input, an unknown metric, an unprepared data set, ...) end in
+one ``error: ...`` line naming the flag to fix, checked before the images are generated when
+possible.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import numpy as np
 from absl import app, flags, logging
 
 from tfgan_kit.metrics.suite import FEATURE_METRICS, compute_metrics, parse_metric_names
+from tfgan_kit.sample import first_line, parse_flags
 
 DIGITS_SIZES = (8, 16, 32)
 DIGITS_COUNT = 1797
@@ -62,9 +67,7 @@ def generate_images(saved_model: str, num_samples: int, batch_size: int = 250,
     """Runs an exported generator on ``num_samples`` seeded z ~ N(0, I), with a progress bar."""
     import keras
 
-    from tfgan_kit.export import load_generator
-
-    generator, latent_dim = load_generator(saved_model)
+    generator, latent_dim = _load_generator(saved_model)
     z = np.random.default_rng(seed).standard_normal((num_samples, latent_dim)).astype(np.float32)
     progress = keras.utils.Progbar(num_samples, unit_name="image")
     images = []
@@ -74,8 +77,28 @@ def generate_images(saved_model: str, num_samples: int, batch_size: int = 250,
     return np.concatenate(images)
 
 
+def _load_generator(saved_model: str):
+    """`tfgan_kit.export.load_generator`, with an unreadable SavedModel as a ValueError."""
+    import tensorflow as tf
+
+    from tfgan_kit.export import load_generator
+
+    try:
+        return load_generator(saved_model)
+    except FileNotFoundError:
+        raise
+    except (OSError, tf.errors.OpError) as error:
+        raise ValueError(f"Cannot read the SavedModel in {saved_model} ({first_line(error)}): "
+                         "pass --saved_model=<the --export_dir of a train.py run>.") from None
+
+
 def read_images_dir(images_dir: str, num_samples: int) -> np.ndarray:
-    """Reads up to ``num_samples`` PNGs (sorted by name) as float32 ``[n, H, W, C]`` in [-1, 1]."""
+    """Reads up to ``num_samples`` PNGs (sorted by name) as float32 ``[n, H, W, C]`` in [-1, 1].
+
+    Raises:
+        FileNotFoundError: if the folder holds no ``.png`` file.
+        ValueError: naming a file that is not a readable PNG, or if the files differ in shape.
+    """
     from PIL import Image
 
     paths = sorted(glob.glob(os.path.join(images_dir, "*.png")))[:num_samples]
@@ -83,8 +106,13 @@ def read_images_dir(images_dir: str, num_samples: int) -> np.ndarray:
         raise FileNotFoundError(f"No .png files in --images_dir={images_dir}.")
     images = []
     for path in paths:
-        with Image.open(path) as image:
-            pixels = np.asarray(image.convert("L" if image.mode in ("L", "1", "I;16") else "RGB"))
+        try:
+            with Image.open(path) as image:
+                grey = image.mode in ("L", "1", "I;16")
+                pixels = np.asarray(image.convert("L" if grey else "RGB"))
+        except (OSError, SyntaxError) as error:  # PIL raises SyntaxError for some broken PNGs
+            raise ValueError(f"Cannot read {path} in --images_dir ({first_line(error)}): "
+                             "replace or remove the file.") from None
         images.append(pixels if pixels.ndim == 3 else pixels[..., None])
     shapes = {image.shape for image in images}
     if len(shapes) != 1:
@@ -149,10 +177,44 @@ def build_extractor(dataset: str, image_size: int, inception_weights: str | None
         model = train_digits_classifier(image_size, cache_path=classifier_path)
         logging.info("Digits classifier held-out accuracy: %.3f", model.validation_accuracy)
         return ClassifierFeatures(model, "features"), f"digits_classifier_{image_size}"
-    raise ValueError(
+    raise _inception_needed(dataset)
+
+
+def _inception_needed(dataset: str) -> ValueError:
+    return ValueError(
         f"Metrics {sorted(FEATURE_METRICS)} on {dataset!r} need Inception features: pass "
         "--inception_weights=PATH, or drop them from --metrics."
     )
+
+
+def _check_inputs(names: tuple[str, ...], saved_model: str | None, images_dir: str | None,
+                 dataset: str, num_samples: int, inception_weights: str | None,
+                 classifier_path: str | None) -> None:
+    """The checks of :func:`evaluate` that need no computation, so that mistakes come first.
+
+    Raises:
+        ValueError / FileNotFoundError: naming the flag to fix.
+    """
+    if (saved_model is None) == (images_dir is None):
+        raise ValueError("Pass exactly one of --saved_model=DIR or --images_dir=DIR.")
+    if num_samples < 2:
+        raise ValueError(f"--num_samples must be >= 2. Received: {num_samples}")
+    if images_dir is not None and not os.path.isdir(images_dir):
+        raise FileNotFoundError(f"--images_dir={images_dir} is not a folder: pass a folder of "
+                                ".png files.")
+    if saved_model is not None and not os.path.isfile(os.path.join(saved_model, "saved_model.pb")):
+        raise FileNotFoundError(f"No SavedModel in {saved_model} (no saved_model.pb): pass "
+                                "--saved_model=<the --export_dir of a train.py run>.")
+    if not FEATURE_METRICS.intersection(names):
+        return
+    if inception_weights is not None and not os.path.isfile(inception_weights):
+        raise FileNotFoundError(f"--inception_weights={inception_weights} is not a file: pass a "
+                                "local InceptionV3 weights file (.weights.h5 or .h5).")
+    if inception_weights is None and dataset != "digits":
+        raise _inception_needed(dataset)
+    if classifier_path is not None and os.path.isdir(classifier_path):
+        raise ValueError(f"--classifier_path={classifier_path} is a folder: pass a .keras file "
+                         "path.")
 
 
 def evaluate(saved_model: str | None = None, images_dir: str | None = None,
@@ -168,10 +230,8 @@ def evaluate(saved_model: str | None = None, images_dir: str | None = None,
             naming the flag to fix.
     """
     names = parse_metric_names(metrics)
-    if (saved_model is None) == (images_dir is None):
-        raise ValueError("Pass exactly one of --saved_model=DIR or --images_dir=DIR.")
-    if num_samples < 2:
-        raise ValueError(f"--num_samples must be >= 2. Received: {num_samples}")
+    _check_inputs(names, saved_model, images_dir, dataset, num_samples, inception_weights,
+                 classifier_path)
     if saved_model is not None:
         fake = generate_images(saved_model, num_samples, batch_size, seed)
     else:
@@ -182,12 +242,12 @@ def evaluate(saved_model: str | None = None, images_dir: str | None = None,
     if dataset == "digits" and num_real > DIGITS_COUNT:
         logging.info("digits has %d images: using all of them as the real set.", DIGITS_COUNT)
         num_real = DIGITS_COUNT
+    real = load_real_images(dataset, fake.shape[1], fake.shape[-1], num_real, split, data_dir,
+                            seed)
     extractor, features = (None, None)
     if FEATURE_METRICS.intersection(names):
         extractor, features = build_extractor(dataset, fake.shape[1], inception_weights,
                                               classifier_path)
-    real = load_real_images(dataset, fake.shape[1], fake.shape[-1], num_real, split, data_dir,
-                            seed)
     logging.info("Computing %s on %d generated and %d real images.", ",".join(names),
                  len(fake), len(real))
     results = compute_metrics(names, real, fake, extractor=extractor, seed=seed)
@@ -202,12 +262,24 @@ def evaluate(saved_model: str | None = None, images_dir: str | None = None,
     }
 
 
+def _check_outputs(out: str | None, interpolation_png: str | None,
+                   saved_model: str | None) -> None:
+    """Checks the output flags before any work. Raises ValueError naming the flag to fix."""
+    if not out:
+        raise ValueError("Pass --out=PATH.json: where to write the metrics.")
+    for flag, path in (("--out", out), ("--interpolation_png", interpolation_png)):
+        if path and os.path.isdir(path):
+            raise ValueError(f"{flag}={path} is a folder: pass a file path.")
+    if interpolation_png and not saved_model:
+        raise ValueError("--interpolation_png needs --saved_model=DIR: a folder of images has "
+                         "no latent space to walk.")
+
+
 def main(argv):
     if len(argv) > 1:
-        raise app.UsageError(f"Unexpected arguments: {argv[1:]}")
-    if not _OUT.value:
-        raise app.UsageError("--out=PATH.json is required.")
+        sys.exit(f"error: unexpected arguments {argv[1:]}: pass every option as --name=value.")
     try:
+        _check_outputs(_OUT.value, _INTERPOLATION_PNG.value, _SAVED_MODEL.value)
         report = evaluate(
             saved_model=_SAVED_MODEL.value, images_dir=_IMAGES_DIR.value, dataset=_DATASET.value,
             metrics=_METRICS.value, num_samples=_NUM_SAMPLES.value, num_real=_NUM_REAL.value,
@@ -215,26 +287,22 @@ def main(argv):
             seed=_SEED.value, inception_weights=_INCEPTION_WEIGHTS.value,
             classifier_path=_CLASSIFIER_PATH.value,
         )
-    except (ValueError, FileNotFoundError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        sys.exit(1)
-    if _INTERPOLATION_PNG.value:
-        if not _SAVED_MODEL.value:
-            raise app.UsageError("--interpolation_png needs --saved_model.")
-        from tfgan_kit.export import load_generator
-        from tfgan_kit.metrics.interpolation import write_interpolation_figure
+        if _INTERPOLATION_PNG.value:
+            from tfgan_kit.metrics.interpolation import write_interpolation_figure
 
-        generator, latent_dim = load_generator(_SAVED_MODEL.value)
-        write_interpolation_figure(generator, latent_dim, _INTERPOLATION_PNG.value,
-                                   method=_INTERPOLATION_METHOD.value, seed=_SEED.value)
-        report["interpolation_png"] = _INTERPOLATION_PNG.value
-    os.makedirs(os.path.dirname(os.path.abspath(_OUT.value)), exist_ok=True)
-    with open(_OUT.value, "w") as f:
-        json.dump(report, f, indent=2)
+            generator, latent_dim = _load_generator(_SAVED_MODEL.value)
+            write_interpolation_figure(generator, latent_dim, _INTERPOLATION_PNG.value,
+                                       method=_INTERPOLATION_METHOD.value, seed=_SEED.value)
+            report["interpolation_png"] = _INTERPOLATION_PNG.value
+        os.makedirs(os.path.dirname(os.path.abspath(_OUT.value)), exist_ok=True)
+        with open(_OUT.value, "w") as f:
+            json.dump(report, f, indent=2)
+    except (ValueError, OSError) as error:
+        sys.exit(f"error: {first_line(error)}")
     for key, value in report["metrics"].items():
         print(f"{key:>24s}: {value:.6g}")
     print(f"wrote {_OUT.value}")
 
 
 if __name__ == "__main__":
-    app.run(main)
+    app.run(main, flags_parser=parse_flags)

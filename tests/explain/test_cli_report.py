@@ -90,19 +90,6 @@ def test_cli_as_module_subprocess(probe):
     assert sorted(os.listdir(out / "units")) == ["unit_0001.png", "unit_0002.png"]
 
 
-def test_cli_errors(probe):
-    root, _, _ = probe
-    with pytest.raises(FileNotFoundError, match="--keras_model"):
-        main(["--keras_model", str(root / "missing.keras"), "--layer", "conv",
-              "--concepts", str(root / "broden"), "--out", str(root / "x")])
-    with pytest.raises(ValueError, match="--units"):
-        main(["--keras_model", str(root / "model.keras"), "--layer", "conv",
-              "--concepts", str(root / "broden"), "--out", str(root / "x"), "--units", "a,b"])
-    with pytest.raises(ValueError, match="No layer named 'dense9'"):
-        main(["--keras_model", str(root / "model.keras"), "--layer", "dense9",
-              "--concepts", str(root / "broden"), "--out", str(root / "x")])
-
-
 def test_overlay_dims_outside_and_outlines_the_mask():
     image = np.ones((4, 4, 3), np.float32)  # white
     mask = np.zeros((4, 4), bool)

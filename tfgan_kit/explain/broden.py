@@ -26,6 +26,7 @@ from tfgan_kit.explain import bitmasks
 from tfgan_kit.explain.concepts import ConceptSet
 
 META_COLUMNS = ("image", "split", "ih", "iw", "sh", "sw")
+REQUIRED_ENTRIES = ("index.csv", "label.csv", "images/")
 
 
 @dataclasses.dataclass
@@ -66,16 +67,26 @@ def _concept_names(label_rows: list[dict[str, str]]) -> dict[int, str]:
     return names
 
 
+def _open_rgb(path: str) -> Image.Image:
+    """The file listed in index.csv as an RGB image; a ValueError naming it if it is unreadable."""
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"Image listed in index.csv not found: {path}")
+    try:
+        with Image.open(path) as image:
+            return image.convert("RGB")
+    except (OSError, SyntaxError) as error:  # PIL raises SyntaxError for some broken PNGs
+        raise ValueError(f"Cannot read {path} ({error}): replace the file or drop its row from "
+                         "index.csv.") from None
+
+
 def decode_label_png(path: str) -> np.ndarray:
     """Pixel label numbers ``R + 256 * G`` of a Broden segmentation PNG, as int32 ``[H, W]``."""
-    rgb = np.asarray(Image.open(path).convert("RGB"), dtype=np.int32)
+    rgb = np.asarray(_open_rgb(path), dtype=np.int32)
     return rgb[..., 0] + 256 * rgb[..., 1]
 
 
 def _load_image(path: str, image_size: tuple[int, int] | None) -> np.ndarray:
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"Image listed in index.csv not found: {path}")
-    image = Image.open(path).convert("RGB")
+    image = _open_rgb(path)
     if image_size is not None:
         image = image.resize((image_size[1], image_size[0]), Image.BILINEAR)
     return np.asarray(image, dtype=np.float32) / 127.5 - 1.0

@@ -73,3 +73,15 @@ def test_bad_paths_are_refused_before_training(tmp_path):
     with pytest.raises(ValueError, match="already holds a SavedModel"):
         train_and_evaluate(tiny_ring(), str(tmp_path / "run"), export_dir=str(tmp_path / "export"))
     assert not os.path.exists(tmp_path / "run")
+
+
+def test_a_checkpoint_whose_step_counter_disagrees_with_its_epoch_is_refused(tmp_path):
+    import tensorflow as tf
+
+    model = train_and_evaluate(tiny_ring(epochs=1), str(tmp_path))  # 1 epoch of 3 steps
+    model.step_count.assign(5)
+    checkpoint = tf.train.Checkpoint(model=model, epoch=tf.Variable(1, dtype=tf.int64))
+    tf.train.CheckpointManager(checkpoint, str(tmp_path / "checkpoints"), 2).save(2)
+    with pytest.raises(ValueError, match=r"ckpt-2 is inconsistent: 1 epochs of 3 steps but 5 "
+                                         r"steps recorded"):
+        train_and_evaluate(tiny_ring(epochs=2), str(tmp_path))

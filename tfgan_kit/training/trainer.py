@@ -223,6 +223,12 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
         checkpoint = RunCheckpoint(paths["checkpoints"])
         if checkpoint_path is not None:
             checkpoint.restore(model, checkpoint_path)
+            if int(model.step_count) != start_epoch * steps:
+                raise ValueError(
+                    f"{checkpoint_path} is inconsistent: {start_epoch} epochs of {steps} steps "
+                    f"but {int(model.step_count)} steps recorded. Move {paths['checkpoints']} "
+                    "away to start afresh."
+                )
             apply_learning_rates(model, config)
         if start_epoch < config.train.epochs:
             try:

@@ -2,8 +2,10 @@
 
     python train.py --config=configs/gan_ring.py --workdir=/tmp/gan_ring
 
-Settings from DESIGN.md fact 12: 3x256 MLPs, z 16-d, Adam(1e-3, beta_1 0.5), batch 256, XLA;
-about 10k steps reach 8/8 modes.
+Settings measured on this ring (std 0.01, "high quality" = within 3 std): 3x256 MLPs, z 16-d,
+Adam(1e-3, beta_1 0.5), batch 256, XLA. 5k steps reach 8/8 modes with 88.4% high-quality samples
+(reverse KL 0.14; tests/models/test_gan_learning.py); at lr 1e-4 no sample was high quality after
+10k steps: the tight modes need the higher rate.
 """
 
 import ml_collections

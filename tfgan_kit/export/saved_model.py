@@ -5,7 +5,8 @@ a GAN ``serving_default(z) -> {"images"}``, a conditional scheme ``(z, label)``,
 scheme ``images -> images`` (CycleGAN ``a_to_b`` and ``b_to_a``), a classifier
 ``images -> probabilities``. :func:`export_model` writes every one as a signature, with the nets
 in inference mode. An input of the wrong shape fails with a message that names the expected shape
-(the signature alone does not check it; DESIGN.md, fact 8).
+(a signature does not check static dimensions: a wrong width would otherwise fail deep inside
+the net with a generic matrix-size error).
 """
 
 from __future__ import annotations

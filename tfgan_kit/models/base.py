@@ -7,7 +7,8 @@ and writes its paper's algorithm box as ``train_step``. This class supplies, onc
   the nets it trains (``{"g": ("generator",), "d": ("discriminator",)}``); ``frozen_nets`` are
   held and saved but never trained (a teacher). ``compile(g_optimizer=..., d_optimizer=...)``
   takes one ``<name>_optimizer`` per optimizer and builds each on its nets' variables (inside the
-  strategy scope: DESIGN.md facts 3 and 6); config, compile-config and ``.keras`` round trips;
+  strategy scope: under ``MirroredStrategy`` an optimizer built lazily in ``fit`` fails, and a
+  checkpoint restores only optimizers that exist); config, compile-config and ``.keras`` round trips;
 * **seeded draws** (:meth:`draw`): every random tensor of a step is a pure function of
   ``(seed, step counter, stream)``. The counter is the scheme's own checkpointed ``step_count``
   (not an optimizer's ``iterations``, which a reset or two updates per step would repeat); each
@@ -15,7 +16,8 @@ and writes its paper's algorithm box as ``train_step``. This class supplies, onc
   and a resumed run continues with the noise the uninterrupted run would have drawn;
 * **distribution-correct updates** (:meth:`optimize`): each loss is a mean over the local batch
   and is divided by the number of replicas before differentiation, because ``apply_gradients``
-  sums gradients across replicas (DESIGN.md fact 4); mixed-precision loss scaling;
+  sums gradients across replicas (2 replicas would otherwise take a 2x step); mixed-precision
+  loss scaling;
 * **logs** (:meth:`record`) as ``keras.metrics.Mean`` trackers, reset by Keras each epoch;
 * **serving endpoints and pictures** the scheme declares (:meth:`serving_endpoints`,
   :meth:`picture`), used by ``tfgan_kit.export``, ``tfgan_kit.sample`` and ``SampleGrid``.
@@ -119,7 +121,7 @@ class AdversarialModel(keras.Model):
             name="step_count", shape=(), dtype="int64", initializer="zeros", trainable=False,
             aggregation="only_first_replica",
         )
-        # A scheme has no `call` graph to trace: its nets are built (DESIGN.md, fact 1).
+        # A scheme has no `call` graph to trace; Keras' fit needs it marked built (its nets are).
         self.built = True
 
     @classmethod
@@ -195,7 +197,7 @@ class AdversarialModel(keras.Model):
                 "one optimizer cannot hold the slots of two sets of nets. Create one instance each."
             )
         given = {key: _maybe_loss_scale(o) for key, o in given.items()}
-        # Keras' own `optimizer` is the first one, so no default RMSprop appears (fact 7).
+        # Keras' own `optimizer` is the first one: compile() without one would add an RMSprop.
         super().compile(optimizer=given[keys[0]], **kwargs)
         for name, key in zip(self.optimizer_nets, keys):
             setattr(self, key, given[key])
@@ -330,7 +332,7 @@ class AdversarialModel(keras.Model):
         self.step_count.assign_add(1)
         logs = {name: tracker.result() for name, tracker in self._log_trackers.items()}
         if _is_multi_worker():
-            # Keras 3.15 cannot reduce scalar logs across workers (DESIGN.md, fact 5).
+            # Keras 3.15 cannot reduce scalar logs across workers ("Invalid reduction dimension").
             logs = {name: tf.reshape(value, [1]) for name, value in logs.items()}
         return logs
 

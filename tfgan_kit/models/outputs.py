@@ -4,7 +4,7 @@ A scheme declares these; ``tfgan_kit.export``, ``python -m tfgan_kit.sample`` an
 ``SampleGrid`` callback use them, so a scheme of any shape (two generators, an image input, a
 classifier as the product) is exported and drawn without special cases.
 
-Reference: DESIGN.md, "The scheme model contract" (scheme-owned serving and pictures).
+Reference: the scheme contract of :mod:`tfgan_kit.models.base` (scheme-owned serving and pictures).
 """
 
 from __future__ import annotations

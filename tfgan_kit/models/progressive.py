@@ -11,8 +11,8 @@ Each ``train_step`` is one iteration of the paper's training loop at the current
 4. one generator update on ``-E[D(G(z))]``; then the EMA generator (decay 0.999) is updated and
    the images-shown counter advances by the global batch.
 
-Growth without rebuilding: the nets hold every resolution's layers from the start (DESIGN.md
-fact 10, "built whole"); the Python level selects the path, so each (level, fading) pair is
+Growth without rebuilding: the nets hold every resolution's layers from the start (the official
+code's "recursive" structure); the Python level selects the path, so each (level, fading) pair is
 traced once and ``make_train_function`` installs a dispatcher that picks the step function of
 the current phase before every call (Keras' ``fit`` reads ``model.train_function`` each step).
 The counter, the level and the alpha variables are model weights, so a checkpoint resumed

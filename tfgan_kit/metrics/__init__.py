@@ -19,7 +19,7 @@ from tfgan_kit.metrics.interpolation import (
 )
 from tfgan_kit.metrics.kernel_distance import kernel_distance
 from tfgan_kit.metrics.mode_coverage import ModeCoverage, mode_coverage
-from tfgan_kit.metrics.ms_ssim import ms_ssim_diversity
+from tfgan_kit.metrics.ms_ssim import ms_ssim, ms_ssim_diversity
 from tfgan_kit.metrics.parzen import parzen_log_likelihood
 from tfgan_kit.metrics.precision_recall import (
     density_coverage,
@@ -63,6 +63,7 @@ __all__ = [
     "interpolate_latents",
     "kernel_distance",
     "mode_coverage",
+    "ms_ssim",
     "ms_ssim_diversity",
     "parzen_log_likelihood",
     "precision_recall",

@@ -1,15 +1,17 @@
-"""Multi-scale SSIM (Wang et al. 2003) and the MS-SSIM diversity score of generated images."""
+"""Multi-scale SSIM (Wang et al. 2003) as PGGAN evaluates it, and the MS-SSIM diversity score."""
 
 from __future__ import annotations
 
 import numpy as np
 
-#: Exponents of the 5 scales (Wang, Simoncelli, Bovik 2003, Sec. 3.2).
+#: Exponents of the 5 scales, finest first (Wang, Simoncelli, Bovik 2003, Sec. 3.2).
 SCALE_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
 FILTER_SIZE = 11
 FILTER_SIGMA = 1.5
 K1 = 0.01
 K2 = 0.03
+#: Dynamic range of the pixels SSIM sees: images in [-1, 1] are mapped to [0, 255] first.
+MAX_VAL = 255.0
 
 
 def _gaussian_filter_valid(images: np.ndarray, size: int, sigma: float) -> np.ndarray:
@@ -21,12 +23,12 @@ def _gaussian_filter_valid(images: np.ndarray, size: int, sigma: float) -> np.nd
     return np.lib.stride_tricks.sliding_window_view(rows, size, axis=2) @ taps
 
 
-def _ssim_components(x, y, max_val):
-    """Per-image, per-channel SSIM and contrast-structure term, each ``[N, C]``."""
-    # The window shrinks with the image (PGGAN's choice), keeping the same relative width.
+def _ssim_and_contrast_structure(x: np.ndarray, y: np.ndarray):
+    """Per-image SSIM and contrast-structure term, each ``[N]``, averaged over H, W and C."""
+    # The window shrinks with the image, keeping its width relative to the window size.
     size = min(FILTER_SIZE, x.shape[1], x.shape[2])
     sigma = FILTER_SIGMA * size / FILTER_SIZE
-    c1, c2 = (K1 * max_val) ** 2, (K2 * max_val) ** 2
+    c1, c2 = (K1 * MAX_VAL) ** 2, (K2 * MAX_VAL) ** 2
     mu_x = _gaussian_filter_valid(x, size, sigma)
     mu_y = _gaussian_filter_valid(y, size, sigma)
     var_x = _gaussian_filter_valid(x * x, size, sigma) - mu_x**2
@@ -34,35 +36,47 @@ def _ssim_components(x, y, max_val):
     cov_xy = _gaussian_filter_valid(x * y, size, sigma) - mu_x * mu_y
     luminance = (2.0 * mu_x * mu_y + c1) / (mu_x**2 + mu_y**2 + c1)
     contrast_structure = (2.0 * cov_xy + c2) / (var_x + var_y + c2)
-    ssim = (luminance * contrast_structure).mean(axis=(1, 2))
-    return ssim, contrast_structure.mean(axis=(1, 2))
+    ssim = (luminance * contrast_structure).mean(axis=(1, 2, 3))
+    return ssim, contrast_structure.mean(axis=(1, 2, 3))
 
 
 def _downsample(images: np.ndarray) -> np.ndarray:
-    """2x2 average pooling; odd sizes are first padded by mirroring the last row/column."""
+    """2x2 average pooling; an odd height or width first repeats its last row or column."""
     pad_h, pad_w = images.shape[1] % 2, images.shape[2] % 2
     if pad_h or pad_w:
-        images = np.pad(images, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode="symmetric")
+        images = np.pad(images, ((0, 0), (0, pad_h), (0, pad_w), (0, 0)), mode="edge")
     return 0.25 * (
         images[:, ::2, ::2] + images[:, 1::2, ::2] + images[:, ::2, 1::2] + images[:, 1::2, 1::2]
     )
 
 
-def ms_ssim(images_a, images_b, max_val: float = 2.0) -> np.ndarray:
-    """Multi-scale SSIM of image pairs, one value per pair.
+def ms_ssim(images_a, images_b) -> np.ndarray:
+    """Multi-scale SSIM of image pairs, one value per pair, computed as PGGAN evaluates it.
 
-    5 scales with weights (0.0448, 0.2856, 0.3001, 0.2363, 0.1333), an 11-pixel Gaussian window
-    with sigma 1.5 ('valid' filtering), K1 = 0.01, K2 = 0.03 and 2x2 average downsampling:
-    ``prod_{j<5} cs_j^w_j * ssim_5^w_5`` per channel, averaged over channels. Negative terms are
-    clipped to 0 before the powers (as ``tf.image.ssim_multiscale`` does, which this equals on
-    images of at least 176 pixels). For smaller images, where the window would not fit at the
-    coarse scales, the window shrinks to the image size with sigma scaled alike
-    (``sigma = 1.5 * size / 11``), as in PGGAN's MS-SSIM code.
+    The images are mapped from [-1, 1] to [0, 255] and compared with ``max_val = 255``
+    (SSIM's luminance term is not shift-invariant, so the range matters). At 5 scales
+    ``j = 1..5``, each a 2x2 average downsampling of the previous, an 11-pixel Gaussian window
+    with sigma 1.5 ('valid' filtering), ``C1 = (0.01 * 255)^2`` and ``C2 = (0.03 * 255)^2``
+    give the maps::
+
+        l = (2 mu_a mu_b + C1) / (mu_a^2 + mu_b^2 + C1)
+        cs = (2 sigma_ab + C2) / (sigma_a^2 + sigma_b^2 + C2)
+
+    ``cs_j`` is the mean of ``cs`` over pixels and channels, ``ssim_5`` that of ``l * cs`` at
+    the coarsest scale; both are clipped to >= 0, then::
+
+        MS-SSIM = ssim_5^w_5 * prod_{j<5} cs_j^w_j,  w = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
+
+    Where an image is smaller than the window, the window shrinks to the image's height or
+    width with sigma scaled alike (``sigma = 1.5 * size / 11``). This equals PGGAN's
+    ``metrics/ms_ssim.py`` on images whose sides are multiples of 16 (its downsampling needs
+    even sides); other sizes are also accepted: an odd side is downsampled after repeating its
+    last row or column. Computed in float64 (PGGAN's code works in float32, which moves its
+    values by up to about 1e-5).
 
     Args:
-        images_a: images ``[N, H, W, C]``.
-        images_b: images of the same shape.
-        max_val: dynamic range of the pixel values. Defaults to `2.0`, for images in [-1, 1].
+        images_a: images ``[N, H, W, C]`` in [-1, 1].
+        images_b: images of the same shape, in [-1, 1].
 
     Returns:
         float64 array ``[N]`` of MS-SSIM values in [0, 1]; 1 for identical images.
@@ -72,7 +86,9 @@ def ms_ssim(images_a, images_b, max_val: float = 2.0) -> np.ndarray:
 
     Reference:
         Wang, Simoncelli, Bovik. "Multiscale structural similarity for image quality
-        assessment", Asilomar 2003, Eq. 7.
+        assessment", Asilomar 2003, Eq. 7. Karras et al. "Progressive Growing of GANs for
+        Improved Quality, Stability, and Variation", ICLR 2018, Sec. 5 and the official
+        ``metrics/ms_ssim.py`` (github.com/tkarras/progressive_growing_of_gans).
     """
     x = np.asarray(images_a, dtype=np.float64)
     y = np.asarray(images_b, dtype=np.float64)
@@ -81,36 +97,37 @@ def ms_ssim(images_a, images_b, max_val: float = 2.0) -> np.ndarray:
             "`images_a` and `images_b` must have the same shape [N, H, W, C]. "
             f"Received: {x.shape} and {y.shape}"
         )
+    x, y = (x + 1.0) * (MAX_VAL / 2.0), (y + 1.0) * (MAX_VAL / 2.0)
     terms = []
-    for scale in range(len(SCALE_WEIGHTS)):
-        if scale > 0:
-            x, y = _downsample(x), _downsample(y)
-        ssim, contrast_structure = _ssim_components(x, y, max_val)
-        terms.append(contrast_structure if scale < len(SCALE_WEIGHTS) - 1 else ssim)
-    stacked = np.maximum(np.stack(terms, axis=-1), 0.0)  # [N, C, scales]
-    return np.prod(stacked ** np.asarray(SCALE_WEIGHTS), axis=-1).mean(axis=-1)
+    for _ in SCALE_WEIGHTS[:-1]:
+        terms.append(_ssim_and_contrast_structure(x, y)[1])
+        x, y = _downsample(x), _downsample(y)
+    terms.append(_ssim_and_contrast_structure(x, y)[0])
+    stacked = np.maximum(np.stack(terms, axis=-1), 0.0)  # [N, scales]
+    return np.prod(stacked ** np.asarray(SCALE_WEIGHTS), axis=-1)
 
 
 def ms_ssim_diversity(images) -> float:
     """Mean MS-SSIM over consecutive pairs of generated images: lower means more diverse.
 
     Pairs ``(images[0], images[1]), (images[2], images[3]), ...`` (an odd last image is left
-    out), so shuffle-free generator output gives independent pairs. As used by Odena et al.
-    (AC-GAN, Sec. 4.2) and Karras et al. (PGGAN, Sec. 5) to detect mode collapse: a collapsed
-    generator scores near 1, real datasets well below.
+    out), as PGGAN's evaluation pairs them, so shuffle-free generator output gives independent
+    pairs. Used by Odena et al. (AC-GAN, Sec. 4.2) and Karras et al. (PGGAN, Sec. 5) to detect
+    mode collapse: a collapsed generator scores near 1, real datasets well below.
 
     Args:
         images: generated images ``[N, H, W, C]`` in [-1, 1], ``N >= 2``.
 
     Returns:
-        The mean MS-SSIM (`ms_ssim` with ``max_val=2``) as a float.
+        The mean of `ms_ssim` over the pairs, as a float.
 
     Raises:
         ValueError: with fewer than 2 images or a non-4-D array.
 
     Reference:
         Odena, Olah, Shlens. "Conditional Image Synthesis with Auxiliary Classifier GANs",
-        ICML 2017, Sec. 4.2; Wang et al. 2003 (MS-SSIM).
+        ICML 2017, Sec. 4.2; Karras et al. "Progressive Growing of GANs", ICLR 2018, Sec. 5;
+        Wang et al. 2003 (MS-SSIM).
     """
     images = np.asarray(images, dtype=np.float64)
     if images.ndim != 4 or images.shape[0] < 2:

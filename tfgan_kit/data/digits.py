@@ -83,12 +83,12 @@ def digits_spec(config, batch_size: int, **stream) -> DataSpec:
     d = config.data
     with_labels = bool(d.get("with_labels", False))
     arrays = digits_arrays(d.image_size, with_labels)
+    examples = tf.data.Dataset.from_tensor_slices(arrays)
     return DataSpec(
-        dataset=digits(batch_size, image_size=d.image_size, with_labels=with_labels,
-                       seed=config.seed, **stream),
+        dataset=batch_examples(examples, batch_size, seed=config.seed, **stream),
         kind="labelled" if with_labels else "image",
         sample_shape=(d.image_size, d.image_size, 1),
         num_classes=10 if with_labels else None,
         num_examples=len(arrays[0] if with_labels else arrays),
-        examples=tf.data.Dataset.from_tensor_slices(arrays),
+        examples=examples,
     )

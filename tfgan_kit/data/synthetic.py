@@ -49,11 +49,15 @@ def mixture_samples(centers: np.ndarray, std: float, num: int, seed: int = 0) ->
     return (centers[modes] + std * rng.standard_normal((num, 2))).astype(np.float32)
 
 
+def _mixture_examples(centers, std, num_examples, seed) -> tf.data.Dataset:
+    return tf.data.Dataset.from_tensor_slices(mixture_samples(centers, std, num_examples, seed))
+
+
 def _mixture_dataset(centers, std, batch_size, num_examples, seed, epochs, start_epoch,
                      steps_per_epoch) -> tf.data.Dataset:
-    points = mixture_samples(centers, std, num_examples, seed=seed)
-    return batch_examples(tf.data.Dataset.from_tensor_slices(points), batch_size, seed=seed,
-                          epochs=epochs, start_epoch=start_epoch, steps_per_epoch=steps_per_epoch)
+    return batch_examples(_mixture_examples(centers, std, num_examples, seed), batch_size,
+                          seed=seed, epochs=epochs, start_epoch=start_epoch,
+                          steps_per_epoch=steps_per_epoch)
 
 
 def gaussian_ring(
@@ -104,13 +108,11 @@ def gaussian_grid(
 
 
 def _mixture_spec(centers, std, config, batch_size, stream) -> DataSpec:
-    d = config.data
-    points = mixture_samples(centers, std, d.num_examples, seed=config.seed)
-    examples = tf.data.Dataset.from_tensor_slices(points)
+    examples = _mixture_examples(centers, std, config.data.num_examples, config.seed)
     return DataSpec(
         dataset=batch_examples(examples, batch_size, seed=config.seed, **stream),
-        kind="image", sample_shape=(2,), num_examples=len(points), reference_points=centers,
-        examples=examples,
+        kind="image", sample_shape=(2,), num_examples=config.data.num_examples,
+        reference_points=centers, examples=examples,
     )
 
 

@@ -37,5 +37,5 @@ def get_config() -> ml_collections.ConfigDict:
     config.train.jit_compile = False
     config.train.sample_every_epochs = 1
     config.train.num_samples = 64
-    config.train.verbose = 2
+    config.train.verbose = "auto"  # progress bar on a terminal, one line per epoch otherwise
     return config

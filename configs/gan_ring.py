@@ -47,5 +47,5 @@ def get_config() -> ml_collections.ConfigDict:
     config.train.jit_compile = True
     config.train.sample_every_epochs = 10
     config.train.num_samples = 2500
-    config.train.verbose = 2
+    config.train.verbose = "auto"  # progress bar on a terminal, one line per epoch otherwise
     return config

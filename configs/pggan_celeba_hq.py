@@ -59,7 +59,7 @@ def get_config() -> ml_collections.ConfigDict:
     config.train.jit_compile = True
     config.train.sample_every_epochs = 10
     config.train.num_samples = 16
-    config.train.verbose = 2
+    config.train.verbose = "auto"  # progress bar on a terminal, one line per epoch otherwise
     # Derived: grow to 1024x1024 (13.6M images), then train 3.2M more images there.
     config.train.epochs = epochs_for(config, final_images=4 * config.model.stabilize_images)
     return config

@@ -24,7 +24,7 @@ def test_readme_scheme_example_is_the_rsgan_formula_and_trains(tmp_path):
     config = config_module["get_config"]()
     assert config.scheme == "rsgan" and "d_steps" not in config.model
     config.train.update(epochs=2, steps_per_epoch=5, batch_size=64, jit_compile=False,
-                        num_samples=100, verbose=0)
+                        num_samples=100, verbose="0")
 
     from tfgan_kit.registry import get_dataset, get_scheme
     from tfgan_kit.training import train_and_evaluate

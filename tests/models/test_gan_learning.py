@@ -13,7 +13,7 @@ from tfgan_kit.training import train_and_evaluate
 def test_gan_covers_the_ring_of_8_gaussians(tmp_path):
     config = gan_ring.get_config()  # batch 256, Adam 1e-3, beta_1 0.5, XLA
     config.train.epochs = 50  # 5k steps: about 80 s on 2 cores (8/8 modes, 88.4% HQ, KL 0.144)
-    config.train.verbose = 0
+    config.train.verbose = "0"
     model = train_and_evaluate(config, str(tmp_path))
     z = tf.random.stateless_normal([2500, config.model.latent_dim], seed=[123, 0])
     samples = model.generate(z).numpy()

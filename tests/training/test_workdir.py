@@ -11,7 +11,7 @@ from tfgan_kit.training import WorkdirLock, train_and_evaluate
 def tiny_ring(epochs=1):
     config = gan_ring.get_config()
     config.train.update(epochs=epochs, steps_per_epoch=3, batch_size=32, num_samples=50,
-                        jit_compile=False, verbose=0)
+                        jit_compile=False, verbose="0")
     config.model.g_hidden = config.model.d_hidden = (8,)
     return config
 

@@ -71,7 +71,7 @@ def _maybe_loss_scale(optimizer: keras.optimizers.Optimizer) -> keras.optimizers
 class AdversarialModel(keras.Model):
     """Base class of the schemes: named nets, named optimizers, seeded draws, endpoints.
 
-    Subclasses set the class attributes ``optimizer_nets``, ``frozen_nets`` (optional),
+    Subclasses set the class attributes ``paper``, ``optimizer_nets``, ``frozen_nets`` (optional),
     ``log_names`` and ``batch_kinds``, pass their nets by name to ``__init__``, and implement
     ``train_step(data)`` from :meth:`draw`, :meth:`optimize` and :meth:`record` (which ends the
     step). Constructor arguments that are nets carry the net's name, so ``from_config`` can
@@ -92,6 +92,8 @@ class AdversarialModel(keras.Model):
         Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014, Algorithm 1.
     """
 
+    #: The paper (and algorithm/equation) the scheme implements, shown in the run's banner.
+    paper: str = ""
     optimizer_nets: Mapping[str, tuple[str, ...]] = {"g": ("generator",), "d": ("discriminator",)}
     frozen_nets: tuple[str, ...] = ()
     log_names: tuple[str, ...] = ("d_loss", "g_loss")

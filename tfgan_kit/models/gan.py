@@ -60,6 +60,7 @@ class GAN(AdversarialModel):
     >>> model.fit(gaussian_ring(batch_size=256), epochs=10)
     """
 
+    paper = 'Goodfellow et al. 2014, "Generative Adversarial Nets", Algorithm 1'
     optimizer_nets = {"g": ("generator",), "d": ("discriminator",)}
     log_names = ("d_loss", "g_loss")
 

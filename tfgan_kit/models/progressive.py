@@ -83,6 +83,8 @@ class ProgressiveGAN(AdversarialModel):
             outside [0, 1).
     """
 
+    paper = ('Karras et al. 2018, "Progressive Growing of GANs for Improved Quality, Stability, '
+             'and Variation"')
     log_names = ("d_loss", "g_loss", "gradient_penalty", "drift")
 
     def __init__(

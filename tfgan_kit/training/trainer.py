@@ -14,6 +14,8 @@ Workdir layout: ``checkpoints/`` (resume state, the last two completed epochs), 
 from __future__ import annotations
 
 import os
+import sys
+import time
 
 import keras
 import tensorflow as tf
@@ -24,6 +26,7 @@ from tfgan_kit.export import export_model
 from tfgan_kit.export.saved_model import check_export_dir
 from tfgan_kit.training.callbacks import NaNGuard, SampleGrid
 from tfgan_kit.training.checkpoints import RunCheckpoint, latest_readable
+from tfgan_kit.training.report import banner_lines, summary_lines
 from tfgan_kit.training.workdir import WorkdirLock, reconcile_config
 
 TRAIN_KEYS = {
@@ -58,6 +61,9 @@ def check_config(config) -> None:
         if not isinstance(train.get(key), int) or train[key] < low:
             raise ValueError(f"config.train.{key} must be an integer >= {low}. Received: "
                              f"{train.get(key)!r}")
+    if str(train.get("verbose", "auto")) not in ("auto", "0", "1", "2"):
+        raise ValueError("config.train.verbose must be 'auto' (a progress bar on a terminal, one "
+                         f"line per epoch otherwise), 0, 1 or 2. Received: {train.verbose!r}")
     if train.steps_per_epoch is not None and (
             not isinstance(train.steps_per_epoch, int) or train.steps_per_epoch < 1):
         raise ValueError("config.train.steps_per_epoch must be a positive integer, or None for "
@@ -103,6 +109,19 @@ def steps_per_epoch(config, spec: DataSpec) -> int:
             "The number of batches per epoch is unknown: set config.train.steps_per_epoch."
         )
     return count
+
+
+def progress_verbosity(setting) -> int:
+    """Keras ``fit`` verbosity: ``"auto"`` is a progress bar (1) when stdout is a terminal and one
+    line per epoch (2) when it is a file or a pipe (a bar's carriage returns clutter logs)."""
+    if setting == "auto":
+        return 1 if sys.stdout.isatty() else 2
+    return int(setting)
+
+
+def say(lines) -> None:
+    """Prints run messages to stdout, flushed (they interleave with Keras' progress lines)."""
+    print("\n".join([lines] if isinstance(lines, str) else lines), flush=True)
 
 
 def check_batches(model, spec: DataSpec, config) -> None:
@@ -230,15 +249,18 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
                     "away to start afresh."
                 )
             apply_learning_rates(model, config)
+        say(banner_lines(config, model, spec, strategy, workdir, steps, start_epoch))
+        history, elapsed, trained = None, None, 0
         if start_epoch < config.train.epochs:
+            started = time.perf_counter()
             try:
-                model.fit(
+                history = model.fit(
                     spec.dataset,
                     epochs=config.train.epochs,
                     initial_epoch=start_epoch,
                     steps_per_epoch=steps,
                     callbacks=build_callbacks(config, model, workdir, spec, checkpoint),
-                    verbose=config.train.verbose,
+                    verbose=progress_verbosity(config.train.get("verbose", "auto")),
                     shuffle=False,  # the stream is already shuffled, per epoch and seeded
                 )
             except KeyboardInterrupt:
@@ -247,7 +269,14 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
                     f"interrupted at epoch {done + 1} (step {int(model.step_count)}); rerun the "
                     f"same command to resume from the end of epoch {done}."
                 ) from None
-        save_model(model, paths["model"])
+            elapsed, trained = time.perf_counter() - started, config.train.epochs - start_epoch
+        if trained or not os.path.exists(paths["model"]):
+            save_model(model, paths["model"])
         if export_dir:
+            say(f"exporting the serving endpoints to {export_dir} ...")
+            started = time.perf_counter()
             export_model(model, export_dir)
+            say(f"exported {', '.join(model.serving_endpoints())} in "
+                f"{time.perf_counter() - started:.1f} s")
+        say(summary_lines(config, model, spec, workdir, export_dir, history, elapsed, trained))
     return model

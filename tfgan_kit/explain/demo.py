@@ -7,6 +7,9 @@ respond to conjunctions such as ``(circle AND red)``, which compositional explan
 
 from __future__ import annotations
 
+import sys
+import time
+
 import keras
 import numpy as np
 
@@ -38,9 +41,13 @@ def shapes_classifier(image_size: int = 32, num_labels: int = 12, width: int = 3
 
 
 def train_shapes_classifier(
-    num_images: int = 1500, image_size: int = 32, epochs: int = 6, seed: int = 0
+    num_images: int = 1500, image_size: int = 32, epochs: int = 6, seed: int = 0,
+    verbose: int = 0,
 ) -> tuple[keras.Model, dict]:
-    """Trains :func:`shapes_classifier` on generated shapes; returns it and the fit history."""
+    """Trains :func:`shapes_classifier` on generated shapes; returns it and the fit history.
+
+    ``verbose`` is Keras ``fit``'s (0 silent, 1 progress bar, 2 one line per epoch).
+    """
     keras.utils.set_random_seed(seed)
     data = shapes_dataset(num_images, image_size, seed=seed)
     model = shapes_classifier(image_size, data.labels.shape[1])
@@ -49,7 +56,7 @@ def train_shapes_classifier(
         loss=keras.losses.BinaryCrossentropy(from_logits=True),
         metrics=[keras.metrics.BinaryAccuracy(threshold=0.0)],
     )
-    history = model.fit(data.images, data.labels, batch_size=32, epochs=epochs, verbose=0)
+    history = model.fit(data.images, data.labels, batch_size=32, epochs=epochs, verbose=verbose)
     return model, history.history
 
 
@@ -60,26 +67,48 @@ def run_shapes_demo(
     num_probe: int = 400,
     epochs: int = 6,
     seed: int = 0,
+    verbose: int = 0,
 ) -> tuple[Dissection, keras.Model]:
     """Trains the shapes CNN, explains every unit of ``layer`` on held-out shapes, writes a report.
+
+    With ``verbose`` > 0 each phase (training, dissection) says what it does and how long it took.
 
     Returns:
         The dissection and the trained model.
     """
-    model, _ = train_shapes_classifier(num_train, epochs=epochs, seed=seed)
+    say = progress_printer(verbose)
+    say(f"training the shapes classifier: {epochs} epochs on {num_train:,} images")
+    model, _ = train_shapes_classifier(num_train, epochs=epochs, seed=seed, verbose=verbose)
     probe = shapes_dataset(num_probe, model.inputs[0].shape[1], seed=seed + 1)
     concepts = ConceptSet.from_masks(probe.concept_masks, categories=probe.categories)
+    say(f"explaining every unit of layer {layer!r} on {num_probe} held-out images")
     result = dissect(model, layer, probe.images, concepts)
     write_report(result, out_dir, probe.images, concepts)
+    say(f"wrote the report to {out_dir}")
     return result, model
+
+
+def progress_printer(verbose: int):
+    """A ``say(text)`` that prints ``text`` after the seconds elapsed since this call
+    (``[  12.3 s] ...``) when ``verbose`` > 0, and does nothing otherwise."""
+    start = time.perf_counter()
+
+    def say(text: str) -> None:
+        if verbose:
+            print(f"[{time.perf_counter() - start:6.1f} s] {text}", flush=True)
+
+    return say
+
+
+def fit_verbosity() -> int:
+    """Keras ``fit`` verbosity of the demos: a progress bar on a terminal, else a line per epoch."""
+    return 1 if sys.stdout.isatty() else 2
 
 
 def main() -> None:
     """``python -m tfgan_kit.explain.demo OUT_DIR``: runs :func:`run_shapes_demo`."""
-    import sys
-
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "explain_demo"
-    result, _ = run_shapes_demo(out_dir)
+    result, _ = run_shapes_demo(out_dir, verbose=fit_verbosity())
     print_explanations(result, out_dir)
 
 

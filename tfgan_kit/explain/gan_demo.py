@@ -31,8 +31,11 @@ def train_shapes_gan(
     base_filters: int = 32,
     latent_dim: int = 32,
     seed: int = 0,
+    verbose: int = 0,
 ) -> tuple[GAN, dict]:
     """Trains a DCGAN on shapes images (Adam 2e-4, beta1 0.5: the DCGAN paper's settings).
+
+    ``verbose`` is Keras ``fit``'s (0 silent, 1 progress bar, 2 one line per epoch).
 
     Returns:
         The trained GAN and its fit history.
@@ -54,7 +57,7 @@ def train_shapes_gan(
         g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
     )
-    history = model.fit(data, epochs=epochs, verbose=0, shuffle=False)
+    history = model.fit(data, epochs=epochs, verbose=verbose, shuffle=False)
     return model, history.history
 
 
@@ -66,27 +69,37 @@ def run_discriminator_demo(
     epochs: int = 3,
     base_filters: int = 32,
     seed: int = 0,
+    verbose: int = 0,
 ) -> tuple[Dissection, GAN]:
     """Trains the shapes DCGAN and explains the discriminator layer ``layer`` on held-out shapes.
+
+    With ``verbose`` > 0 each phase (training, dissection) says what it does and how long it took.
 
     Returns:
         The dissection (report written to ``out_dir``) and the trained GAN.
     """
-    gan, _ = train_shapes_gan(num_train, epochs=epochs, base_filters=base_filters, seed=seed)
+    from tfgan_kit.explain.demo import progress_printer
+
+    say = progress_printer(verbose)
+    say(f"training the shapes DCGAN: {epochs} epochs on {num_train:,} images")
+    gan, _ = train_shapes_gan(num_train, epochs=epochs, base_filters=base_filters, seed=seed,
+                              verbose=verbose)
     image_size = gan.discriminator.inputs[0].shape[1]
     probe = shapes_dataset(num_probe, image_size, seed=seed + 1)
     concepts = ConceptSet.from_masks(probe.concept_masks, categories=probe.categories)
+    say(f"explaining every unit of discriminator layer {layer!r} on {num_probe} held-out images")
     result = dissect(gan.discriminator, layer, probe.images, concepts)
     write_report(result, out_dir, probe.images, concepts)
+    say(f"wrote the report to {out_dir}")
     return result, gan
 
 
 def main() -> None:
     """Runs :func:`run_discriminator_demo` and prints each unit's explanation."""
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "explain_gan_demo"
-    from tfgan_kit.explain.demo import print_explanations
+    from tfgan_kit.explain.demo import fit_verbosity, print_explanations
 
-    result, _ = run_discriminator_demo(out_dir)
+    result, _ = run_discriminator_demo(out_dir, verbose=fit_verbosity())
     print_explanations(result, out_dir)
 
 

@@ -7,7 +7,9 @@ respond to conjunctions such as ``(circle AND red)``, which compositional explan
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import time
 
 import keras
@@ -107,7 +109,8 @@ def fit_verbosity() -> int:
 
 def main() -> None:
     """``python -m tfgan_kit.explain.demo OUT_DIR``: runs :func:`run_shapes_demo`."""
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else "explain_demo"
+    # Default under the temporary folder: a demo never writes into the current (repository) folder.
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(tempfile.gettempdir(), "explain_demo")
     result, _ = run_shapes_demo(out_dir, verbose=fit_verbosity())
     print_explanations(result, out_dir)
 

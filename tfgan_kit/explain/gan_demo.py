@@ -10,7 +10,9 @@ concept masks, and writes the report.
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 
 import keras
 import tensorflow as tf
@@ -96,7 +98,8 @@ def run_discriminator_demo(
 
 def main() -> None:
     """Runs :func:`run_discriminator_demo` and prints each unit's explanation."""
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else "explain_gan_demo"
+    # Default under the temporary folder: a demo never writes into the current (repository) folder.
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(tempfile.gettempdir(), "explain_gan_demo")
     from tfgan_kit.explain.demo import fit_verbosity, print_explanations
 
     result, _ = run_discriminator_demo(out_dir, verbose=fit_verbosity())

@@ -26,11 +26,17 @@ import json
 import os
 import sys
 
-import numpy as np
-from absl import app, flags, logging
+if __name__ == "__main__":  # before anything imports TensorFlow: filter its start-up lines
+    from tfgan_kit.quiet import quiet_start
 
-from tfgan_kit.metrics.suite import FEATURE_METRICS, compute_metrics, parse_metric_names
-from tfgan_kit.sample import first_line, parse_flags
+    quiet_start()
+
+import numpy as np  # noqa: E402
+from absl import app, flags, logging  # noqa: E402
+
+from tfgan_kit.metrics.suite import (  # noqa: E402
+    FEATURE_METRICS, compute_metrics, parse_metric_names)
+from tfgan_kit.sample import first_line, parse_flags  # noqa: E402
 
 DIGITS_SIZES = (8, 16, 32)
 DIGITS_COUNT = 1797

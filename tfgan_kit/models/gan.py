@@ -89,25 +89,63 @@ class GAN(AdversarialModel):
         self.generator_loss = generator_loss
         self._generator_loss = GENERATOR_LOSSES[generator_loss]
 
+    #: First stream of the extra draws of discriminator step i (:meth:`extra_stream`); streams
+    #: ``0 .. d_steps`` are the latent codes of the k discriminator steps and the generator step.
+    EXTRA_STREAMS = 64
+
     def train_step(self, data):
         """One iteration of Algorithm 1 on a batch of ``d_steps * m`` real examples.
 
-        Logs the mean of the ``d_steps`` discriminator losses and the generator loss.
+        Each discriminator step minimises :meth:`discriminator_loss` on its minibatch and is
+        followed by :meth:`after_discriminator_step`; the generator step minimises
+        :meth:`generator_objective`. Logs the mean of the ``d_steps`` discriminator losses (and
+        of any extra values they return), and the generator loss.
         """
         real = self.real_images(data)
         minibatch = self._minibatch_size(real)
-        d_losses = []
+        d_losses, extras = [], {}
         for step in range(self.d_steps):
             x = real[step :: self.d_steps]
             z = self.noise(minibatch, stream=step)
-            d_losses.append(self.optimize("d", lambda x=x, z=z: minimax_discriminator_loss(
-                self.discriminator(x, training=True),
-                self.discriminator(self.generator(z, training=True), training=True),
-            )))
+            outputs = self.optimize(
+                "d", lambda x=x, z=z, step=step: self.discriminator_loss(x, z, step))
+            loss, logs = outputs if isinstance(outputs, (tuple, list)) else (outputs, {})
+            d_losses.append(loss)
+            for name, value in logs.items():
+                extras.setdefault(name, []).append(value)
+            self.after_discriminator_step()
         z = self.noise(minibatch, stream=self.d_steps)
-        g_loss = self.optimize("g", lambda: self._generator_loss(
-            self.discriminator(self.generator(z, training=True), training=True)))
-        return self.record(d_loss=tf.add_n(d_losses) / self.d_steps, g_loss=g_loss)
+        g_loss = self.optimize("g", lambda: self.generator_objective(z))
+        extras = {name: tf.add_n(values) / len(values) for name, values in extras.items()}
+        return self.record(d_loss=tf.add_n(d_losses) / self.d_steps, g_loss=g_loss, **extras)
+
+    # Hooks of the loss family (LSGAN, WGAN, WGAN-GP, DRAGAN, f-GAN override these).
+    def discriminator_loss(self, real: tf.Tensor, z: tf.Tensor, step: int):
+        """The loss of discriminator step ``step`` on real minibatch ``real`` and codes ``z``.
+
+        Returns the scalar loss, or ``(loss, {log name: value})`` for extra logs (declared in
+        ``log_names``). Here: Eq. 1's discriminator loss, ``-E[log D(x)] - E[log(1 - D(G(z)))]``.
+        """
+        del step
+        return minimax_discriminator_loss(
+            self.discriminator(real, training=True),
+            self.discriminator(self.generator(z, training=True), training=True),
+        )
+
+    def generator_objective(self, z: tf.Tensor) -> tf.Tensor:
+        """The generator's loss on codes ``z`` (here ``generator_loss``: non-saturating or Eq. 1)."""
+        return self._generator_loss(
+            self.discriminator(self.generator(z, training=True), training=True))
+
+    def after_discriminator_step(self) -> None:
+        """Runs after every discriminator update (WGAN clips the critic's weights here)."""
+
+    def extra_stream(self, step: int, index: int = 0) -> int:
+        """Stream of the ``index``-th extra draw (e.g. a penalty's epsilon) of discriminator step
+        ``step``, for :meth:`draw`; distinct from the latent codes' streams."""
+        if not 0 <= index < 8:
+            raise ValueError(f"At most 8 extra draws per discriminator step. Received: {index}")
+        return self.EXTRA_STREAMS + 8 * step + index
 
     def _minibatch_size(self, real: tf.Tensor):
         static = real.shape[0]

@@ -80,3 +80,54 @@ def test_dcgan_batch_norm_is_synchronized_and_survives_a_keras_file(tmp_path):
                    if isinstance(layer, keras.layers.BatchNormalization))
         np.testing.assert_allclose(loaded(inputs, training=False), net(inputs, training=False),
                                    atol=1e-6)
+
+
+@pytest.mark.parametrize("normalization, kind, conv_bias", [
+    ("batch", keras.layers.BatchNormalization, False),
+    ("layer", keras.layers.GroupNormalization, False),
+    ("none", None, True),
+])
+def test_dcgan_discriminator_normalization_option(normalization, kind, conv_bias, tmp_path):
+    # WGAN-GP (Gulrajani et al. 2017, Section 4) needs a critic without BatchNorm.
+    d = dcgan_discriminator(16, 1, base_filters=4, normalization=normalization)
+    norms = [layer for layer in d.layers
+             if isinstance(layer, (keras.layers.BatchNormalization,
+                                   keras.layers.GroupNormalization,
+                                   keras.layers.LayerNormalization))]
+    convs = [layer for layer in d.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert convs[0].use_bias and [c.use_bias for c in convs[1:]] == [conv_bias]
+    if kind is None:
+        assert norms == []
+    else:
+        assert len(norms) == 1 and all(type(n) is kind for n in norms)
+    if normalization == "layer":
+        # One group: statistics over each example's whole (H, W, C) map, per-channel affine.
+        assert norms[0].groups == 1 and norms[0].gamma.shape == (8,)
+        x = np.random.default_rng(0).uniform(-1, 1, (4, 16, 16, 1)).astype(np.float32)
+        # Per example: an example's score does not depend on the rest of the batch.
+        np.testing.assert_allclose(d(x[:1], training=True), d(x, training=True)[:1], atol=1e-5)
+    path = str(tmp_path / "d.keras")
+    d.save(path)
+    x = np.random.default_rng(1).uniform(-1, 1, (2, 16, 16, 1)).astype(np.float32)
+    np.testing.assert_allclose(keras.models.load_model(path, safe_mode=True)(x), d(x), atol=1e-6)
+
+
+def test_dcgan_discriminator_normalization_from_config_and_errors():
+    import ml_collections
+
+    from tfgan_kit.data import DataSpec
+    from tfgan_kit.registry import build_net
+
+    model = ml_collections.ConfigDict(dict(nets="dcgan", latent_dim=8, g_base_filters=4,
+                                           d_base_filters=4))
+    spec = DataSpec(dataset=None, kind="image", sample_shape=(16, 16, 1), num_examples=1)
+    kinds = lambda net: {type(layer).__name__ for layer in net.layers}  # noqa: E731
+    assert "BatchNormalization" in kinds(build_net("dcgan", "discriminator", model, spec))
+    model.d_normalization = "layer"
+    assert "GroupNormalization" in kinds(build_net("dcgan", "discriminator", model, spec))
+    model.d_normalization = "none"
+    assert not {"BatchNormalization", "GroupNormalization"} & kinds(
+        build_net("dcgan", "discriminator", model, spec))
+    with pytest.raises(ValueError, match=r"`normalization` must be one of \('batch', 'layer', "
+                                         r"'none'\)\. Received: normalization='instance'"):
+        dcgan_discriminator(16, 1, normalization="instance")

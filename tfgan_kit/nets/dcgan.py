@@ -8,6 +8,8 @@ fully connected hidden layers; weights initialised from N(0, 0.02) (Section 4).
 The generator projects z to a ``start x start`` map (4x4, or 7x7 for 28x28 outputs) and doubles
 the resolution with 4x4 stride-2 transposed convolutions, halving the filters each time; the
 discriminator mirrors it with 4x4 stride-2 convolutions down to ``start x start`` and one logit.
+Its ``normalization`` can swap BatchNorm for layer normalisation or none (a WGAN-GP critic must
+not normalise over the batch: Gulrajani et al. 2017, Section 4).
 
 Reference:
     Radford, Metz, Chintala, "Unsupervised Representation Learning with Deep Convolutional
@@ -23,6 +25,9 @@ import keras
 from tfgan_kit.registry import register_net
 
 SUPPORTED_SIZES = (8, 16, 28, 32, 64)
+#: Normalisations of the discriminator's hidden layers: the paper's BatchNorm, layer
+#: normalisation (WGAN-GP's replacement, Gulrajani et al. 2017, Section 4) or none.
+D_NORMALIZATIONS = ("batch", "layer", "none")
 
 
 def _levels(image_size: int) -> tuple[int, int]:
@@ -51,6 +56,14 @@ def _batch_norm(name: str) -> keras.layers.Layer:
     # batch, so N replicas give the single-replica update; with no strategy it is plain BN.
     return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True,
                                            name=name)
+
+
+def _layer_norm(name: str) -> keras.layers.Layer:
+    # Layer normalisation (Ba et al. 2016) over each example's whole (H, W, C) feature map, with a
+    # per-channel scale and offset: GroupNormalization with a single group. It uses no batch
+    # statistics, so a per-example gradient penalty stays per example (Gulrajani et al. 2017,
+    # Section 4, "no critic batch normalization").
+    return keras.layers.GroupNormalization(groups=1, epsilon=1e-5, name=name)
 
 
 def dcgan_generator(
@@ -102,6 +115,7 @@ def dcgan_discriminator(
     channels: int = 3,
     base_filters: int = 64,
     leaky_slope: float = 0.2,
+    normalization: str = "batch",
     name: str = "dcgan_discriminator",
 ) -> keras.Model:
     """DCGAN discriminator: strided convolutions with LeakyReLU, no BatchNorm on the input layer.
@@ -111,24 +125,42 @@ def dcgan_discriminator(
         channels: input channels. Defaults to `3`.
         base_filters: filters of the first layer, doubled at each stride-2 stage. Defaults to `64`.
         leaky_slope: LeakyReLU slope. Defaults to `0.2` (the paper's value).
+        normalization: normalisation after every convolution but the first: ``"batch"``
+            (synchronised BatchNorm, the paper's), ``"layer"`` (layer normalisation over each
+            example's feature map, per-channel scale and offset; the critic of WGAN-GP,
+            Gulrajani et al. 2017, Section 4) or ``"none"`` (convolutions with biases).
+            Defaults to `"batch"`.
         name: model name.
 
     Returns:
         ``keras.Model`` from ``[batch, image_size, image_size, channels]`` to logits
         ``[batch, 1]``.
 
-    Reference: Radford et al. 2016, Section 3.
+    Raises:
+        ValueError: for an unknown ``normalization``, or a bad size, channel or filter count.
+
+    Reference: Radford et al. 2016, Section 3; Gulrajani et al. 2017, Section 4 (layer norm).
     """
     _check_positive(channels=channels, base_filters=base_filters)
+    if normalization not in D_NORMALIZATIONS:
+        raise ValueError(
+            f"`normalization` must be one of {D_NORMALIZATIONS}. Received: "
+            f"normalization={normalization!r}"
+        )
     start, stages = _levels(image_size)
     x = keras.Input((image_size, image_size, channels), name="images")
     h = x
     filters = base_filters
     for stage in range(stages):
-        h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=stage == 0,
+        # Section 3: no normalisation on the discriminator's input layer; a normalised layer
+        # needs no bias (the normalisation's offset replaces it).
+        normalized = stage > 0 and normalization != "none"
+        h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=not normalized,
                                 kernel_initializer=_init(), name=f"down_{stage}")(h)
-        if stage > 0:  # Section 3: no BatchNorm on the discriminator's input layer.
+        if normalized and normalization == "batch":
             h = _batch_norm(f"down_{stage}_bn")(h)
+        elif normalized:
+            h = _layer_norm(f"down_{stage}_ln")(h)
         h = keras.layers.LeakyReLU(leaky_slope, name=f"down_{stage}_lrelu")(h)
         filters *= 2
     h = keras.layers.Flatten(name="flatten")(h)
@@ -156,6 +188,8 @@ def dcgan_generator_from_config(model_config, spec) -> keras.Model:
 
 @register_net("dcgan", "discriminator")
 def dcgan_discriminator_from_config(model_config, spec) -> keras.Model:
-    """:func:`dcgan_discriminator` for the data's images (``d_base_filters``)."""
+    """:func:`dcgan_discriminator` for the data's images (``d_base_filters``; ``d_normalization``,
+    ``"batch"`` when the config has none)."""
     size, channels = _square_images(spec)
-    return dcgan_discriminator(size, channels, base_filters=model_config.d_base_filters)
+    return dcgan_discriminator(size, channels, base_filters=model_config.d_base_filters,
+                               normalization=model_config.get("d_normalization", "batch"))

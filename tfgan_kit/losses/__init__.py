@@ -1,8 +1,10 @@
 """Adversarial losses and penalties as pure functions of discriminator outputs.
 
 Reference: Goodfellow et al. 2014 (minimax / non-saturating), Mao et al. 2017 (least squares),
-Arjovsky et al. 2017 and Gulrajani et al. 2017 (Wasserstein, gradient penalty), Karras et al. 2018
-(drift); see each function's docstring.
+Arjovsky et al. 2017 and Gulrajani et al. 2017 (Wasserstein, gradient penalty), Petzka et al. 2018
+(one-sided penalty), Kodali et al. 2017 (DRAGAN), Karras et al. 2018 (drift), Zhao et al. 2017
+(EBGAN), Berthelot et al. 2017 (BEGAN), Nowozin et al. 2016 (f-GAN); see each function's
+docstring.
 """
 
 from tfgan_kit.losses.adversarial import (
@@ -10,11 +12,36 @@ from tfgan_kit.losses.adversarial import (
     minimax_generator_loss,
     non_saturating_generator_loss,
 )
+from tfgan_kit.losses.energy import (
+    autoencoder_energy,
+    began_autoencoder_loss,
+    began_convergence,
+    began_discriminator_loss,
+    began_generator_loss,
+    began_k_update,
+    ebgan_discriminator_loss,
+    ebgan_generator_loss,
+    pulling_away_term,
+)
+from tfgan_kit.losses.fdivergence import (
+    DIVERGENCES,
+    FDivergence,
+    fgan_discriminator_loss,
+    fgan_generator_loss,
+    get_divergence,
+)
 from tfgan_kit.losses.least_squares import (
     least_squares_discriminator_loss,
     least_squares_generator_loss,
 )
-from tfgan_kit.losses.penalties import drift_penalty, gradient_penalty, interpolate
+from tfgan_kit.losses.penalties import (
+    dragan_penalty,
+    dragan_perturbation_normal,
+    dragan_perturbation_uniform,
+    drift_penalty,
+    gradient_penalty,
+    interpolate,
+)
 from tfgan_kit.losses.wasserstein import (
     wasserstein_discriminator_loss,
     wasserstein_generator_loss,
@@ -24,6 +51,9 @@ __all__ = [
     "drift_penalty",
     "gradient_penalty",
     "interpolate",
+    "dragan_penalty",
+    "dragan_perturbation_normal",
+    "dragan_perturbation_uniform",
     "least_squares_discriminator_loss",
     "least_squares_generator_loss",
     "wasserstein_discriminator_loss",
@@ -31,4 +61,18 @@ __all__ = [
     "minimax_discriminator_loss",
     "minimax_generator_loss",
     "non_saturating_generator_loss",
+    "autoencoder_energy",
+    "ebgan_discriminator_loss",
+    "ebgan_generator_loss",
+    "pulling_away_term",
+    "began_autoencoder_loss",
+    "began_convergence",
+    "began_discriminator_loss",
+    "began_generator_loss",
+    "began_k_update",
+    "DIVERGENCES",
+    "FDivergence",
+    "fgan_discriminator_loss",
+    "fgan_generator_loss",
+    "get_divergence",
 ]

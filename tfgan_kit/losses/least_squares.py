@@ -1,7 +1,9 @@
 """Least-squares GAN losses (Mao et al. 2017), on discriminator outputs of any rank.
 
 With target codes a (fake) = 0, b (real) = 1 and c (generator's target) = 1, the losses are
-``0.5 E[(D(x) - 1)^2] + 0.5 E[D(G(z))^2]`` for D and ``0.5 E[(D(G(z)) - 1)^2]`` for G.
+``0.5 E[(D(x) - 1)^2] + 0.5 E[D(G(z))^2]`` for D and ``0.5 E[(D(G(z)) - 1)^2]`` for G. The paper's
+other choice (Sec. 3.2.2, Eq. 9), a = -1, b = 1, c = 0, is ``real_label=1.0, fake_label=-1.0``
+and ``target=0.0``.
 
 Reference:
     Mao et al., "Least Squares Generative Adversarial Networks", ICCV 2017, Eq. 2

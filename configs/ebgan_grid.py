@@ -1,0 +1,23 @@
+"""EBGAN-PT (Zhao et al. 2017) with MLP nets on PacGAN's 5x5 grid of Gaussians.
+
+    python train.py --config=configs/ebgan_grid.py --workdir=/tmp/ebgan_grid
+
+MEASURED: to be filled.
+"""
+
+import ml_collections
+
+from configs import ebgan_ring
+
+
+def get_config() -> ml_collections.ConfigDict:
+    config = ebgan_ring.get_config()
+    # Data: 5x5 grid, spacing 2, std 0.05 (PacGAN).
+    config.data = ml_collections.ConfigDict()
+    config.data.name = "gaussian_grid"
+    config.data.side = 5
+    config.data.spacing = 2.0
+    config.data.std = 0.05
+    config.data.num_examples = 25_600
+    config.model.margin = 1.0
+    return config

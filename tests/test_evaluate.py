@@ -13,9 +13,11 @@ import pytest
 from PIL import Image
 
 from tfgan_kit.data import digits, digits_arrays
-from tfgan_kit.evaluate import evaluate
+from tfgan_kit.evaluate import evaluate, evaluate_images, format_table, split_real_images
 from tfgan_kit.export import load_generator, export_model
 from tfgan_kit.metrics import ms_ssim_diversity
+from tfgan_kit.metrics.features import ClassifierFeatures, Features, train_digits_classifier
+from tfgan_kit.metrics.suite import METRIC_KEYS, compute_metrics, metric_info
 from tfgan_kit.models import GAN
 from tfgan_kit.nets import dcgan_discriminator, dcgan_generator
 
@@ -39,20 +41,42 @@ def exported(tmp_path_factory):
     return export_dir, str(folder / "classifier.keras")
 
 
+def _run_cli(*args):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    result = subprocess.run([sys.executable, "-m", "tfgan_kit.evaluate", *args], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
 def test_cli_writes_every_requested_metric(exported, tmp_path):
     export_dir, classifier = exported
     out = tmp_path / "metrics.json"
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
-    result = subprocess.run(
-        [sys.executable, "-m", "tfgan_kit.evaluate", f"--saved_model={export_dir}",
-         "--dataset=digits", "--metrics=fid,kid,is,prdc,swd,ms_ssim,parzen",
-         "--num_samples=300", f"--out={out}", f"--classifier_path={classifier}",
-         f"--interpolation_png={tmp_path / 'walk.png'}", "--interpolation_method=slerp"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
+    stdout = _run_cli(
+        f"--saved_model={export_dir}", "--dataset=digits",
+        "--metrics=fid,kid,is,prdc,swd,ms_ssim,parzen", "--num_samples=300", f"--out={out}",
+        f"--classifier_path={classifier}", f"--interpolation_png={tmp_path / 'walk.png'}",
+        "--interpolation_method=slerp")
     report = json.loads(out.read_text())
     assert set(report["metrics"]) == ALL_KEYS
+    # Beside each metric: its held-out real floor (300 of the digits, disjoint from the 300
+    # reference ones), and its unit and direction.
+    assert set(report["floor"]) == ALL_KEYS and report["floor_count"] == 300
+    assert "300 held-out images disjoint from the 300 reference" in report["floor_source"]
+    assert set(report["metric_info"]) == ALL_KEYS
+    assert report["metric_info"]["fid"]["better"] == "lower"
+    assert "digits_classifier_8 features" in report["metric_info"]["fid"]["unit"]
+    assert report["metric_info"]["ms_ssim"]["floor_kind"] == "real data"
+    assert report["floor"]["fid"] < 0.2 * report["metrics"]["fid"]
+    # One progress line per metric for the generated set and for the floor, then the table.
+    for label in ("generated", "floor"):
+        for name in ("features", *METRIC_KEYS):
+            assert re.search(rf"^{label} +{name} +done in \d+\.\d s$", stdout, re.M), stdout
+    header = next(line for line in stdout.splitlines() if line.startswith("metric "))
+    assert header.split() == ["metric", "generated", "held-out", "real", "as", "better", "unit"]
+    fid_row = next(line for line in stdout.splitlines() if line.startswith("fid "))
+    assert fid_row.split()[1:5] == [f"{report['metrics']['fid']:.4g}",
+                                    f"{report['floor']['fid']:.4g}", "floor", "lower"]
     assert all(math.isfinite(value) for value in report["metrics"].values())
     assert (report["num_generated"], report["num_real"]) == (300, 300)
     assert report["features"] == "digits_classifier_8" and os.path.exists(classifier)
@@ -64,6 +88,16 @@ def test_cli_writes_every_requested_metric(exported, tmp_path):
     z = np.random.default_rng(0).standard_normal((300, latent_dim)).astype(np.float32)
     expected = ms_ssim_diversity(np.asarray(generate(z)))
     assert report["metrics"]["ms_ssim"] == pytest.approx(expected, rel=1e-6)
+
+    # --floor=false skips the floor; the reference images, hence the scores, are unchanged.
+    out_no_floor = tmp_path / "no_floor.json"
+    stdout = _run_cli(f"--saved_model={export_dir}", "--metrics=swd,ms_ssim",
+                      "--num_samples=300", "--floor=false", f"--out={out_no_floor}")
+    no_floor = json.loads(out_no_floor.read_text())
+    assert no_floor["floor"] is None and no_floor["floor_count"] is None
+    assert not re.search(r"^floor ", stdout, re.M) and "held-out real" not in stdout
+    for key in ("swd_x1e3_8", "swd_x1e3_avg", "ms_ssim"):
+        assert no_floor["metrics"][key] == report["metrics"][key]
 
 
 def test_images_dir_of_real_digits_scores_far_better_than_the_barely_trained_gan(exported, tmp_path):
@@ -151,3 +185,99 @@ def test_cli_mistakes_end_in_one_error_line(tmp_path, args, match):
     last = result.stderr.strip().splitlines()[-1]
     assert re.match(match, last), result.stderr[-2000:]
     assert sum(line.startswith("error:") for line in result.stderr.splitlines()) == 1
+
+
+@pytest.fixture(scope="module")
+def digits_extractor(exported):
+    """ClassifierFeatures of the module's cached 8x8 digits classifier."""
+    return ClassifierFeatures(train_digits_classifier(8, cache_path=exported[1]), "features")
+
+
+def test_real_digits_as_the_generator_score_near_the_floor_and_noise_far_above(exported,
+                                                                             digits_extractor):
+    _, classifier = exported
+    images = digits_arrays(8)
+    order = np.random.default_rng(0).permutation(len(images))  # the evaluate split, seed 0
+    reference, held_out = images[order[:300]], images[order[300:600]]
+    real_generator = images[order[600:900]]  # real digits neither reference nor held out
+    noise = np.random.default_rng(1).uniform(-1, 1, real_generator.shape).astype(np.float32)
+    kwargs = dict(dataset="digits", metrics="fid,prdc,swd", classifier_path=classifier,
+                  verbose=False)
+    real_report = evaluate_images(real_generator, **kwargs)
+    noise_report = evaluate_images(noise, floor=False, **kwargs)
+    assert noise_report["metrics"]["fid"] != real_report["metrics"]["fid"]
+    floor = real_report["floor"]
+    # The floor is honestly held-out real against the reference, with the same extractor.
+    expected = compute_metrics("fid,prdc", reference, held_out, extractor=digits_extractor)
+    assert {key: floor[key] for key in expected} == pytest.approx(expected, rel=1e-9)
+    assert real_report["metrics"]["fid"] == pytest.approx(floor["fid"], rel=0.5)
+    assert noise_report["metrics"]["fid"] > 20 * floor["fid"]
+    assert real_report["metrics"]["swd_x1e3_avg"] == pytest.approx(floor["swd_x1e3_avg"],
+                                                                  rel=0.5)
+    assert noise_report["metrics"]["swd_x1e3_avg"] > 5 * floor["swd_x1e3_avg"]
+    assert abs(real_report["metrics"]["coverage"] - floor["coverage"]) < 0.1
+    assert noise_report["metrics"]["coverage"] < 0.1
+
+
+def test_fewer_held_out_than_generated_images_is_reported():
+    fake = np.random.default_rng(0).uniform(-1, 1, (1000, 8, 8, 1)).astype(np.float32)
+    report = evaluate_images(fake, metrics="ms_ssim", verbose=False)
+    # digits: 898 held-out images (half of 1797) and the 899 others as the reference.
+    assert (report["floor_count"], report["num_real"], report["num_generated"]) == (898, 899,
+                                                                                   1000)
+    assert 0 < report["floor"]["ms_ssim"] < 1
+    assert "floor_count 898 < 1000 generated" in format_table(report)
+
+
+def test_tfds_floor_is_a_disjoint_slice_or_the_floor_split(monkeypatch):
+    def fake_loader(dataset, image_size, channels, num_images, split, data_dir, seed):
+        offset = {"train": 0, "test": 10_000}[split]
+        return np.arange(offset, offset + min(num_images, 500), dtype=np.float32)
+
+    monkeypatch.setattr("tfgan_kit.evaluate.load_real_images", fake_loader)
+    reference, held_out, source = split_real_images("mnist", 8, 1, 200, 100)
+    assert list(reference) == list(range(200)) and list(held_out) == list(range(200, 300))
+    reference, held_out, source = split_real_images("mnist", 8, 1, 200, 100,
+                                                    floor_split="test")
+    assert list(reference) == list(range(200)) and held_out[0] == 10_000
+    assert len(held_out) == 100 and "split 'test'" in source
+    reference, held_out, _ = split_real_images("mnist", 8, 1, 400, 300)  # the split runs short
+    assert len(reference) == 400 and len(held_out) == 100
+    reference, held_out, _ = split_real_images("mnist", 8, 1, 200, 100, load_held_out=False)
+    assert len(reference) == 200 and held_out is None
+
+
+class _FakeExtractor:
+    """Random-projection features and softmax 'class probabilities' of the pixels."""
+
+    def __call__(self, images):
+        flat = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
+        projection = np.random.default_rng(0).normal(size=(flat.shape[1], 12))
+        features = flat @ projection
+        logits = features[:, :10]
+        probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return Features(features, probabilities / probabilities.sum(axis=1, keepdims=True))
+
+
+@pytest.mark.parametrize("size", [8, 32])
+def test_every_key_compute_metrics_returns_has_a_unit_and_a_direction(size):
+    rng = np.random.default_rng(0)
+    real, fake = (rng.uniform(-1, 1, (20, size, size, 1)).astype(np.float32) for _ in range(2))
+    calls = []
+    results = compute_metrics(list(METRIC_KEYS), real, fake, extractor=_FakeExtractor(),
+                              on_metric=lambda name, values, seconds: calls.append(
+                                  (name, values, seconds)))
+    assert [name for name, _, _ in calls] == ["features", *METRIC_KEYS]
+    assert all(seconds >= 0 for _, _, seconds in calls)
+    assert {key: value for _, values, _ in calls for key, value in values.items()} == results
+    assert results == compute_metrics(list(METRIC_KEYS), real, fake, extractor=_FakeExtractor())
+    assert ("swd_x1e3_16" in results) == (size == 32)
+    for key in results:
+        info = metric_info(key, features="my_features")
+        assert info["unit"] and "{" not in info["unit"], key
+        assert info["better"] in {"lower", "higher", "~1", "closer to real", "-"}, key
+        assert info["floor_kind"] in {"floor", "real data"} and info["paper"], key
+    assert "my_features" in metric_info("fid", features="my_features")["unit"]
+    assert f"{size}x{size}" in metric_info(f"swd_x1e3_{size}")["unit"]
+    with pytest.raises(KeyError):
+        metric_info("fid_x1e3")

@@ -66,6 +66,14 @@ _INTERPOLATION_PNG = flags.DEFINE_string("interpolation_png", None, "Also write 
                                          "(with --saved_model).")
 _INTERPOLATION_METHOD = flags.DEFINE_enum("interpolation_method", "linear", ["linear", "slerp"],
                                           "Interpolation for --interpolation_png.")
+_FLOOR = flags.DEFINE_boolean("floor", True, "Also score held-out REAL images against the same "
+                              "reference real images: the floor a perfect generator reaches "
+                              "with this many samples (for IS and MS-SSIM: the real data's own "
+                              "value). Doubles the metric time; --floor=false skips it (the "
+                              "real images are split alike, so the generated scores match).")
+_FLOOR_SPLIT = flags.DEFINE_string("floor_split", None, "tfds split of the held-out real images "
+                                   "(e.g. test). Default: images of --split disjoint from the "
+                                   "reference ones. digits: always a disjoint part of its 1797.")
 
 
 def generate_images(saved_model: str, num_samples: int, batch_size: int = 250,
@@ -166,6 +174,59 @@ def load_real_images(dataset: str, image_size: int, channels: int, num_images: i
     return images
 
 
+def split_real_images(dataset: str, image_size: int, channels: int, num_real: int,
+                      num_held_out: int, split: str = "train", data_dir: str | None = None,
+                      seed: int = 0, floor_split: str | None = None,
+                      load_held_out: bool = True) -> tuple[np.ndarray, np.ndarray | None, str]:
+    """Disjoint reference and held-out real images, for metrics and their real-data floor.
+
+    The floor of a two-sample metric is its value for held-out real images against the same
+    reference images (what a perfect generator scores with finite samples), as the papers
+    calibrate their metrics on real data: FID (Heusel et al. 2017), KID (Bińkowski et al.
+    2018), density/coverage ~1 / ~1 - 2^-k for two real samples (Naeem et al. 2020), SWD and
+    MS-SSIM of the training data (Karras et al. 2018, Table 1; Odena et al. 2017, Sec. 4.2).
+
+    digits: the seeded permutation of its 1797 images is cut into ``reference`` (its first
+    ``min(num_real, 1797 - held)`` images, the same prefix as without a floor) and
+    ``held_out`` (the next ``held = min(num_held_out, 898)``). tfds: the first `num_real`
+    images of the seeded stream of `split` are the reference, the next `num_held_out` the
+    held-out set, or those come from `floor_split` when it is another split. The reference
+    does not depend on `load_held_out` (False skips loading tfds held-out images).
+
+    Returns:
+        ``(reference, held_out, description)``; ``held_out`` is ``None`` when not loaded or
+        fewer than 2 images are left for it.
+    """
+    if dataset == "digits":
+        held = min(num_held_out, DIGITS_COUNT // 2)
+        count = min(num_real, DIGITS_COUNT - held)
+        if count < num_real:
+            logging.info("digits has %d images: %d held out for the floor, %d as the reference.",
+                         DIGITS_COUNT, held, count)
+        images = load_real_images(dataset, image_size, channels, count + held, split, data_dir,
+                                  seed)
+        held_out = images[count:] if load_held_out else None
+        return (images[:count], held_out, f"digits: {held} held-out images disjoint from the "
+                f"{count} reference images (seed {seed})")
+    if floor_split and floor_split != split:
+        reference = load_real_images(dataset, image_size, channels, num_real, split, data_dir,
+                                     seed)
+        held_out = (load_real_images(dataset, image_size, channels, num_held_out, floor_split,
+                                     data_dir, seed) if load_held_out else None)
+        where = f"split {floor_split!r}"
+    else:
+        images = load_real_images(dataset, image_size, channels,
+                                  num_real + (num_held_out if load_held_out else 0), split,
+                                  data_dir, seed)
+        reference, held_out = images[:num_real], (images[num_real:] if load_held_out else None)
+        where = f"split {split!r}, disjoint from the {len(reference)} reference images"
+    if held_out is not None and len(held_out) < 2:
+        logging.warning("No held-out real images left in %s: no floor.", where)
+        held_out = None
+    count = 0 if held_out is None else len(held_out)
+    return reference, held_out, f"{dataset}: {count} held-out images from {where}"
+
+
 def build_extractor(dataset: str, image_size: int, inception_weights: str | None,
                     classifier_path: str | None):
     """InceptionV3 with local weights if given; else the digits classifier for digits."""
@@ -228,8 +289,12 @@ def evaluate(saved_model: str | None = None, images_dir: str | None = None,
              num_samples: int = 2000, num_real: int | None = None, split: str = "train",
              data_dir: str | None = None, batch_size: int = 250, seed: int = 0,
              inception_weights: str | None = None,
-             classifier_path: str | None = None) -> dict:
+             classifier_path: str | None = None, floor: bool = True,
+             floor_split: str | None = None, verbose: bool = True) -> dict:
     """Evaluates generated images against real ones; returns the JSON-ready report dict.
+
+    Loads the images (`generate_images` or `read_images_dir`) and scores them with
+    `evaluate_images` (metrics beside their held-out real floor; see there).
 
     Raises:
         ValueError / FileNotFoundError: on a bad source, metric name, data set or size, each
@@ -242,30 +307,119 @@ def evaluate(saved_model: str | None = None, images_dir: str | None = None,
         fake = generate_images(saved_model, num_samples, batch_size, seed)
     else:
         fake = read_images_dir(images_dir, num_samples)
+    return evaluate_images(fake, dataset=dataset, metrics=names, num_real=num_real or num_samples,
+                           split=split, data_dir=data_dir, seed=seed,
+                           inception_weights=inception_weights, classifier_path=classifier_path,
+                           floor=floor, floor_split=floor_split, verbose=verbose,
+                           source=saved_model or images_dir)
+
+
+def evaluate_images(fake: np.ndarray, dataset: str = "digits",
+                    metrics: str | tuple[str, ...] = "fid,kid,is,prdc,swd,ms_ssim",
+                    num_real: int | None = None, split: str = "train",
+                    data_dir: str | None = None, seed: int = 0,
+                    inception_weights: str | None = None, classifier_path: str | None = None,
+                    floor: bool = True, floor_split: str | None = None, verbose: bool = True,
+                    source: str | None = None) -> dict:
+    """Scores generated images ``[n, s, s, c]`` in [-1, 1], each metric beside its real floor.
+
+    The real images are split by `split_real_images` into a reference set (``num_real``,
+    default ``n``) and a disjoint held-out set of up to ``n`` images. Every metric compares the
+    generated images with the reference set; with `floor`, the same metrics (same seed, same
+    extractor, the reference features computed once) compare the held-out real images with
+    the reference set: the score of a perfect generator given finite samples (FID: Heusel et
+    al. 2017; KID: Bińkowski et al. 2018; IS: Salimans et al. 2016; PRDC: Kynkäänniemi et al.
+    2019, Naeem et al. 2020; SWD, MS-SSIM: Karras et al. 2018, Odena et al. 2017). For metrics
+    of the generated set alone (IS, MS-SSIM) it is the real data's own value. With `verbose`,
+    prints one line per metric as it finishes, with its wall time.
+
+    Returns:
+        The report: ``metrics`` (flat ``{key: float}``), ``floor`` (``{key: float}``, or
+        ``None`` without a floor), ``floor_count`` (held-out images; fewer than
+        ``num_generated`` when the data runs short), ``floor_source``, ``metric_info``
+        (``{key: {"unit", "better", "floor_kind", "paper"}}``, see
+        `tfgan_kit.metrics.suite.metric_info`) and the run's settings.
+    """
+    import time
+
+    from tfgan_kit.metrics.suite import metric_info
+
+    names = parse_metric_names(metrics)
+    fake = np.asarray(fake, dtype=np.float32)
     if fake.ndim != 4 or fake.shape[1] != fake.shape[2]:
         raise ValueError(f"Generated images must be square [n, s, s, c]. Received: {fake.shape}")
-    num_real = num_real or num_samples
-    if dataset == "digits" and num_real > DIGITS_COUNT:
-        logging.info("digits has %d images: using all of them as the real set.", DIGITS_COUNT)
-        num_real = DIGITS_COUNT
-    real = load_real_images(dataset, fake.shape[1], fake.shape[-1], num_real, split, data_dir,
-                            seed)
-    extractor, features = (None, None)
+    real, held_out, floor_source = split_real_images(
+        dataset, fake.shape[1], fake.shape[-1], num_real or len(fake), len(fake), split,
+        data_dir, seed, floor_split, load_held_out=floor)
+    extractor, features, real_features = None, None, None
+
+    def progress(label: str):
+        def report_step(name: str, values: dict, seconds: float) -> None:
+            if verbose:
+                print(f"{label:<9s} {name:<9s} done in {seconds:.1f} s", flush=True)
+        return report_step
+
     if FEATURE_METRICS.intersection(names):
         extractor, features = build_extractor(dataset, fake.shape[1], inception_weights,
                                               classifier_path)
+        start = time.perf_counter()
+        real_features = extractor(real)
+        progress("reference")("features", {}, time.perf_counter() - start)
     logging.info("Computing %s on %d generated and %d real images.", ",".join(names),
                  len(fake), len(real))
-    results = compute_metrics(names, real, fake, extractor=extractor, seed=seed)
+    results = compute_metrics(names, real, fake, extractor=extractor, seed=seed,
+                              real_features=real_features, on_metric=progress("generated"))
+    floor_results = None
+    if held_out is not None:
+        floor_results = compute_metrics(names, real, held_out, extractor=extractor, seed=seed,
+                                        real_features=real_features,
+                                        on_metric=progress("floor"))
     return {
         "metrics": results,
-        "source": saved_model or images_dir,
+        "floor": floor_results,
+        "floor_count": None if floor_results is None else int(len(held_out)),
+        "floor_source": floor_source if floor_results is not None else None,
+        "metric_info": {key: metric_info(key, features) for key in results},
+        "source": source,
         "dataset": dataset,
         "num_generated": int(len(fake)),
         "num_real": int(len(real)),
         "features": features,
         "seed": seed,
     }
+
+
+def format_table(report: dict) -> str:
+    """The report as a table: each metric, its held-out real floor, which way is better, unit.
+
+    Units and directions come from `tfgan_kit.metrics.suite.METRIC_INFO`, which cites each
+    metric's paper (FID: Heusel et al. 2017; KID: Bińkowski et al. 2018; IS: Salimans et al.
+    2016; PRDC: Kynkäänniemi et al. 2019, Naeem et al. 2020; SWD: Karras et al. 2018; MS-SSIM:
+    Odena et al. 2017; Parzen: Goodfellow et al. 2014).
+    """
+    floor = report.get("floor")
+    info = report["metric_info"]
+    width = max([len("metric")] + [len(key) for key in report["metrics"]])
+    header = f"{'metric':<{width}s}  {'generated':>10s}"
+    if floor is not None:
+        header += f"  {'held-out real':>13s}  {'as':<9s}"
+    lines = [header + f"  {'better':<14s}  unit"]
+    for key, value in report["metrics"].items():
+        line = f"{key:<{width}s}  {value:>10.4g}"
+        if floor is not None:
+            line += f"  {floor[key]:>13.4g}  {info[key]['floor_kind']:<9s}"
+        lines.append(line + f"  {info[key]['better']:<14s}  {info[key]['unit']}")
+    if floor is not None:
+        lines.append(f"held-out real: {report['floor_source']}.")
+        lines.append("  floor: those real images scored against the reference like the generated "
+                     "ones (what a perfect generator scores); real data: their own value.")
+        if report["floor_count"] < report["num_generated"]:
+            lines.append(f"floor_count {report['floor_count']} < {report['num_generated']} "
+                         "generated: count-dependent metrics (fid, prdc, parzen) of the floor "
+                         "are not exactly like for like.")
+    lines.append(f"{report['num_generated']} generated and {report['num_real']} reference real "
+                 f"images of {report['dataset']}, seed {report['seed']}.")
+    return "\n".join(lines)
 
 
 def _check_outputs(out: str | None, interpolation_png: str | None,
@@ -291,7 +445,8 @@ def main(argv):
             metrics=_METRICS.value, num_samples=_NUM_SAMPLES.value, num_real=_NUM_REAL.value,
             split=_SPLIT.value, data_dir=_DATA_DIR.value, batch_size=_BATCH_SIZE.value,
             seed=_SEED.value, inception_weights=_INCEPTION_WEIGHTS.value,
-            classifier_path=_CLASSIFIER_PATH.value,
+            classifier_path=_CLASSIFIER_PATH.value, floor=_FLOOR.value,
+            floor_split=_FLOOR_SPLIT.value,
         )
         if _INTERPOLATION_PNG.value:
             from tfgan_kit.metrics.interpolation import write_interpolation_figure
@@ -305,8 +460,7 @@ def main(argv):
             json.dump(report, f, indent=2)
     except (ValueError, OSError) as error:
         sys.exit(f"error: {first_line(error)}")
-    for key, value in report["metrics"].items():
-        print(f"{key:>24s}: {value:.6g}")
+    print(format_table(report))
     print(f"wrote {_OUT.value}")
 
 

@@ -1,0 +1,49 @@
+"""BEGAN (Berthelot et al. 2017) on the embedded digits at 32x32 with BEGAN's nets scaled down
+(tfgan_kit.nets.autoencoder: began_decoder as the generator, began_autoencoder).
+
+    python train.py --config=configs/began_digits.py --workdir=/tmp/began_digits \
+        --export_dir=/tmp/began_digits/export
+
+MEASURED: to be filled.
+"""
+
+import ml_collections
+from ml_collections import config_dict
+
+
+def get_config() -> ml_collections.ConfigDict:
+    config = ml_collections.ConfigDict()
+    config.scheme = "began"
+    config.seed = 0
+
+    # Data: 1,797 digits, bilinearly resized 8x8 -> 32x32, in [-1, 1].
+    config.data = ml_collections.ConfigDict()
+    config.data.name = "digits"
+    config.data.image_size = 32
+
+    # Model: BEGAN's nets (3x3 conv + ELU, 2 per resolution, 8x8 -> 32x32), n = 32 filters
+    # (the paper: 64 or 128), h = N_z = 32 (the paper: 64).
+    config.model = ml_collections.ConfigDict()
+    config.model.nets = "began"
+    config.model.latent_dim = 32
+    config.model.embedding_dim = 32
+    config.model.g_base_filters = 32
+    config.model.d_base_filters = 32
+    config.model.began_repeats = 2
+    config.model.gamma = 0.5
+    config.model.lambda_k = 0.001
+    config.model.latent_prior = "uniform"
+
+    # Training: Adam(1e-4, beta_1 0.5), batch 16 (Sec. 4.1 of the paper).
+    config.train = ml_collections.ConfigDict()
+    config.train.batch_size = 16
+    config.train.epochs = 10
+    config.train.steps_per_epoch = config_dict.placeholder(int)  # None: one pass over the data
+    config.train.steps_per_execution = 1
+    config.train.g_optimizer = {"name": "adam", "learning_rate": 1e-4, "beta_1": 0.5}
+    config.train.d_optimizer = {"name": "adam", "learning_rate": 1e-4, "beta_1": 0.5}
+    config.train.jit_compile = False
+    config.train.sample_every_epochs = 1
+    config.train.num_samples = 64
+    config.train.verbose = "auto"  # progress bar on a terminal, one line per epoch otherwise
+    return config

@@ -7,6 +7,8 @@ Reference: see each scheme's module (Goodfellow et al. 2014 for `GAN`, Karras et
 """
 
 from tfgan_kit.models.base import AdversarialModel
+from tfgan_kit.models.began import BEGAN
+from tfgan_kit.models.ebgan import EBGAN
 from tfgan_kit.models.gan import GAN
 from tfgan_kit.models.growth import GrowthLogger, GrowthPhase, GrowthSchedule
 from tfgan_kit.models.outputs import Endpoint, Picture
@@ -14,6 +16,8 @@ from tfgan_kit.models.progressive import ProgressiveGAN
 
 __all__ = [
     "AdversarialModel",
+    "BEGAN",
+    "EBGAN",
     "Endpoint",
     "GAN",
     "GrowthLogger",

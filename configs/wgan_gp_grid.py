@@ -1,0 +1,19 @@
+"""WGAN-GP (Gulrajani et al. 2017) with MLP nets on PacGAN's 5x5 grid of Gaussians.
+
+    python train.py --config=configs/wgan_gp_grid.py --workdir=/tmp/wgan_gp_grid
+
+MEASURED
+"""
+
+from configs import wgan_gp_ring
+
+
+def get_config():
+    config = wgan_gp_ring.get_config()
+    # Data: 25 Gaussians on a 5x5 grid, spacing 2, std 0.05 (PacGAN).
+    del config.data["n_modes"], config.data["radius"]
+    config.data.name = "gaussian_grid"
+    config.data.side = 5
+    config.data.spacing = 2.0
+    config.data.std = 0.05
+    return config

@@ -11,8 +11,11 @@ from tfgan_kit.models.began import BEGAN
 from tfgan_kit.models.ebgan import EBGAN
 from tfgan_kit.models.gan import GAN
 from tfgan_kit.models.growth import GrowthLogger, GrowthPhase, GrowthSchedule
+from tfgan_kit.models.lsgan import LSGAN
 from tfgan_kit.models.outputs import Endpoint, Picture
 from tfgan_kit.models.progressive import ProgressiveGAN
+from tfgan_kit.models.wgan import WGAN
+from tfgan_kit.models.wgan_gp import WGANGP
 
 __all__ = [
     "AdversarialModel",
@@ -23,6 +26,9 @@ __all__ = [
     "GrowthLogger",
     "GrowthPhase",
     "GrowthSchedule",
+    "LSGAN",
     "Picture",
     "ProgressiveGAN",
+    "WGAN",
+    "WGANGP",
 ]

@@ -48,6 +48,10 @@ class DataSpec:
             used for mode coverage); ``None`` otherwise.
         examples: the unbatched, unshuffled examples (same structure as a batch), read by
             :meth:`preview`; ``None`` for data-free specs.
+        reference_std: the (isotropic) standard deviation of every mixture component when
+            ``reference_points`` are mixture centres: mode coverage counts a sample as high
+            quality within ``3 * reference_std`` of its centre (PacGAN, Lin et al. 2018,
+            Sec. 5.1), and scatter plots draw that circle; ``None`` otherwise.
 
     Raises:
         ValueError: for an unknown ``kind``.
@@ -61,10 +65,20 @@ class DataSpec:
     num_examples: int | None = None
     reference_points: np.ndarray | None = None
     examples: tf.data.Dataset | None = None
+    reference_std: float | None = None
 
     def __post_init__(self):
         if self.kind not in BATCH_KINDS:
             raise ValueError(f"`kind` must be one of {BATCH_KINDS}. Received: kind={self.kind!r}")
+        if self.reference_std is not None:
+            if self.reference_points is None or not float(self.reference_std) > 0:
+                raise ValueError(
+                    "`reference_std` is the std of the mixture whose centres are "
+                    "`reference_points`: it needs them and must be positive. Received: "
+                    f"reference_std={self.reference_std!r}, reference_points "
+                    f"{'missing' if self.reference_points is None else 'given'}"
+                )
+            object.__setattr__(self, "reference_std", float(self.reference_std))
         object.__setattr__(self, "sample_shape", tuple(int(s) for s in self.sample_shape))
 
     def preview(self, count: int):

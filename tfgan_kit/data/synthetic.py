@@ -113,13 +113,14 @@ def _mixture_spec(centers, std, config, batch_size, stream) -> DataSpec:
         dataset=batch_examples(examples, batch_size, seed=config.seed, **stream),
         kind="image", sample_shape=(2,), num_examples=config.data.num_examples,
         reference_points=centers, examples=examples,
+        reference_std=float(std) if std > 0 else None,  # std 0: no high-quality radius
     )
 
 
 @register_dataset("gaussian_ring")
 def gaussian_ring_spec(config, batch_size: int, **stream) -> DataSpec:
     """PacGAN's ring (``data.n_modes``, ``radius``, ``std``, ``num_examples``); centres as
-    reference points."""
+    reference points, ``std`` as their ``reference_std``."""
     d = config.data
     return _mixture_spec(ring_centers(d.n_modes, d.radius), d.std, config, batch_size, stream)
 
@@ -127,6 +128,6 @@ def gaussian_ring_spec(config, batch_size: int, **stream) -> DataSpec:
 @register_dataset("gaussian_grid")
 def gaussian_grid_spec(config, batch_size: int, **stream) -> DataSpec:
     """PacGAN's grid (``data.side``, ``spacing``, ``std``, ``num_examples``); centres as
-    reference points."""
+    reference points, ``std`` as their ``reference_std``."""
     d = config.data
     return _mixture_spec(grid_centers(d.side, d.spacing), d.std, config, batch_size, stream)

@@ -55,9 +55,15 @@ def test_cli_writes_report_with_correct_ious(probe):
     assert open(out / "summary.txt").read().strip() == summary
     interpretable = sum(float(r["iou"]) > 0.04 for r in rows)
     assert summary.startswith(f"{interpretable} of 4 units")
-    for unit in range(4):
-        strip = Image.open(out / "units" / f"unit_{unit:04d}.png")
-        assert strip.size == (5 * 64 + 4 * 2, 64)  # top 5 of 6 images, 8x8 tiles scaled to 64
+    for unit, row in zip(range(4), rows):
+        figure = Image.open(out / "units" / f"unit_{unit:04d}.png")
+        # Top 5 of 6 images, 8x8 tiles scaled to 64 (a 328 px strip), enlarged x2, plus the title.
+        assert figure.size[0] == 2 * (5 * 64 + 4 * 2) and figure.size[1] > 2 * 64
+        title = figure.text["Title"]
+        assert title.startswith(f"layer conv · unit {unit} · formula {row['formula']} · IoU ")
+        assert f"IoU {float(row['iou']):.3f}" in title
+        single = f"{row['best_single']} (IoU {float(row['best_single_iou']):.3f})"
+        assert title.endswith(f" · best single {single}")
 
     # Independent recomputation: images as the loader reads them, conv activations, quantile
     # threshold, TF bilinear upsampling, then the IoU of each reported formula.

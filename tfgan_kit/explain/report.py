@@ -2,7 +2,9 @@
 
 Follows Network Dissection's report (Bau et al. 2017): each unit's top-activating images with the
 unit's thresholded mask overlaid, and the count of "interpretable" units whose IoU exceeds 0.04
-(NetDissect's threshold, ``SCORE_THRESHOLD`` in the official code).
+(NetDissect's threshold, ``SCORE_THRESHOLD`` in the official code). Each unit PNG is a titled
+figure: the layer and unit, its compositional formula and IoU (Mu & Andreas, NeurIPS 2020) and
+its best single concept with that IoU; the title is also stored in the PNG's ``Title`` text chunk.
 """
 
 from __future__ import annotations
@@ -93,6 +95,51 @@ def unit_strip(
     return strip
 
 
+def unit_title(layer: str, unit: int, explanation) -> str:
+    """``"layer conv · unit 3 · formula (circle AND red) · IoU 0.123 · best single circle (IoU
+    0.100)"``.
+
+    ``explanation`` is the unit's :class:`tfgan_kit.explain.search.Explanation`; a unit no concept
+    overlaps reads ``NONE``.
+    """
+    from tfgan_kit.training.images import join_title  # lazy: figures only when writing them
+
+    formula = "NONE" if explanation.formula is None else str(explanation.formula)
+    single = "NONE" if explanation.best_single is None else str(explanation.best_single)
+    return join_title(f"layer {layer}" if layer else None, f"unit {unit}", f"formula {formula}",
+                      f"IoU {explanation.iou:.3f}",
+                      f"best single {single} (IoU {explanation.best_single_iou:.3f})")
+
+
+def unit_figure(strip: Image.Image, title: str, min_width: int = 512):
+    """The figure of one unit: ``strip`` (:func:`unit_strip`) under ``title``, >= ``min_width`` px.
+
+    The strip is enlarged by an integer factor with nearest-neighbour repetition so the tiles stay
+    crisp, shown without axes, with a caption saying what the tiles are.
+
+    Returns:
+        A :class:`matplotlib.figure.Figure` (write it with
+        :func:`tfgan_kit.training.images.save_figure`).
+    """
+    from tfgan_kit.training.images import new_figure, set_title, title_lines
+
+    pixels = np.asarray(strip.convert("RGB"))
+    scale = max(1, int(np.ceil(min_width / pixels.shape[1])))
+    pixels = np.repeat(np.repeat(pixels, scale, axis=0), scale, axis=1)
+    height, width = pixels.shape[:2]
+    band = title_lines(title, width) * 20 + 12
+    caption = 24
+    figure = new_figure(width, height + band + caption)
+    total = height + band + caption
+    axes = figure.add_axes((0.0, caption / total, 1.0, height / total))
+    axes.imshow(pixels, interpolation="nearest")
+    axes.set_axis_off()
+    figure.text(0.5, 4.0 / total, "top images by peak activation; outside the unit's mask "
+                "dimmed, its edge in red", ha="center", va="bottom", fontsize=8, color="0.3")
+    set_title(figure, title, width, y=1.0 - 4.0 / total, va="top")
+    return figure
+
+
 def write_report(
     dissection: Dissection,
     out_dir: str,
@@ -108,6 +155,8 @@ def write_report(
         images: the probe images ``[N, H, W, C]`` in [-1, 1]; without them no PNGs are written.
         concepts: the concepts, for each best single concept's category.
         top_k: images per unit PNG, by maximum activation. Defaults to `5`.
+
+    Each ``units/unit_XXXX.png`` is :func:`unit_figure` titled by :func:`unit_title`.
 
     Returns:
         The summary line (also printed into ``summary.txt``).
@@ -129,6 +178,8 @@ def write_report(
                 f"`images` has {images.shape[0]} images but the dissection "
                 f"{dissection.activations.shape[0]}; pass the probe images."
             )
+        from tfgan_kit.training.images import save_figure
+
         units_dir = os.path.join(out_dir, "units")
         os.makedirs(units_dir, exist_ok=True)
         image_size = images.shape[1:3]
@@ -139,5 +190,6 @@ def write_report(
                 dissection.activations[order], dissection.thresholds, image_size, unit
             )
             strip = unit_strip(images[order], masks, np.arange(len(order)))
-            strip.save(os.path.join(units_dir, f"unit_{unit:04d}.png"))
+            title = unit_title(dissection.layer, unit, dissection.explanations[unit])
+            save_figure(unit_figure(strip, title), os.path.join(units_dir, f"unit_{unit:04d}.png"))
     return summary

@@ -39,6 +39,10 @@ import statistics
 import time
 import warnings
 
+if __name__ == "__main__":  # before anything imports TensorFlow: filter its start-up lines
+    from tfgan_kit.quiet import quiet_start
+
+    quiet_start()
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402

@@ -21,10 +21,16 @@ from __future__ import annotations
 import argparse
 import time
 
-import numpy as np
+if __name__ == "__main__":  # before anything imports TensorFlow: filter its start-up lines
+    from tfgan_kit.quiet import quiet_start
 
-from tfgan_kit.explain import BeamSearch, ConceptSet, bitmasks, quantile_thresholds, unit_masks
-from tfgan_kit.explain.formula import And, Leaf, Not, Or
+    quiet_start()
+
+import numpy as np  # noqa: E402
+
+from tfgan_kit.explain import (  # noqa: E402
+    BeamSearch, ConceptSet, bitmasks, quantile_thresholds, unit_masks)
+from tfgan_kit.explain.formula import And, Leaf, Not, Or  # noqa: E402
 
 
 def make_concepts(rng, num_concepts, num_images, size):

@@ -18,11 +18,16 @@ import resource
 import time
 import tracemalloc
 
-import numpy as np
-import scipy.linalg
+if __name__ == "__main__":  # before anything imports TensorFlow: filter its start-up lines
+    from tfgan_kit.quiet import quiet_start
 
-from tfgan_kit.metrics.frechet_distance import frechet_distance_from_statistics
-from tfgan_kit.metrics.precision_recall import precision_recall_density_coverage
+    quiet_start()
+
+import numpy as np  # noqa: E402
+import scipy.linalg  # noqa: E402
+
+from tfgan_kit.metrics.frechet_distance import frechet_distance_from_statistics  # noqa: E402
+from tfgan_kit.metrics.precision_recall import precision_recall_density_coverage  # noqa: E402
 
 
 def inception_like_features(num: int, dim: int, seed: int, shift: float) -> np.ndarray:

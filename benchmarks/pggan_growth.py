@@ -14,6 +14,10 @@ import argparse
 import os
 import time
 
+if __name__ == "__main__":  # before anything imports TensorFlow: filter its start-up lines
+    from tfgan_kit.quiet import quiet_start
+
+    quiet_start()
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402

@@ -37,6 +37,10 @@ from __future__ import annotations
 import os
 import sys
 
+if __name__ == "__main__":  # before anything imports TensorFlow: filter its start-up lines
+    from tfgan_kit.quiet import quiet_start
+
+    quiet_start()
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402

@@ -12,21 +12,79 @@ Command line: ``python -m tfgan_kit.explain --keras_model PATH --layer NAME --co
 --out report/``.
 """
 
-from tfgan_kit.explain.activations import (
-    collect_activations,
-    quantile_thresholds,
-    unit_masks,
-    upsample_bilinear,
-)
-from tfgan_kit.explain.bitmasks import iou, pack, unpack
-from tfgan_kit.explain.broden import ProbeData, load_broden
-from tfgan_kit.explain.concepts import ConceptSet, broadcast_image_labels
-from tfgan_kit.explain.dissect import Dissection, dissect, explain_activations
-from tfgan_kit.explain.formula import And, Formula, Leaf, Neighbors, Not, Or, parse
-from tfgan_kit.explain.neighbors import nearest_concepts
-from tfgan_kit.explain.report import write_report
-from tfgan_kit.explain.search import BeamSearch, Explanation, explain_unit
-from tfgan_kit.explain.shapes import ShapesData, shapes_dataset
+import importlib
+import sys
+import types
+
+# Imported on first use (PEP 562), not here: importing this package must not import TensorFlow,
+# because `python -m tfgan_kit.explain` (and `-m tfgan_kit.explain.demo|gan_demo`) import it
+# before their own module runs, and those mains must call `tfgan_kit.quiet.quiet_start()` before
+# TensorFlow starts (it filters TF's native start-up lines from stderr). Calling quiet_start here
+# instead would take over stderr of every program that merely imports the package.
+_EXPORTS = {
+    "collect_activations": "activations",
+    "quantile_thresholds": "activations",
+    "unit_masks": "activations",
+    "upsample_bilinear": "activations",
+    "iou": "bitmasks",
+    "pack": "bitmasks",
+    "unpack": "bitmasks",
+    "ProbeData": "broden",
+    "load_broden": "broden",
+    "ConceptSet": "concepts",
+    "broadcast_image_labels": "concepts",
+    "Dissection": "dissect",
+    "dissect": "dissect",
+    "explain_activations": "dissect",
+    "And": "formula",
+    "Formula": "formula",
+    "Leaf": "formula",
+    "Neighbors": "formula",
+    "Not": "formula",
+    "Or": "formula",
+    "parse": "formula",
+    "nearest_concepts": "neighbors",
+    "write_report": "report",
+    "BeamSearch": "search",
+    "Explanation": "search",
+    "explain_unit": "search",
+    "ShapesData": "shapes",
+    "shapes_dataset": "shapes",
+}
+_SUBMODULES = ("activations", "bitmasks", "broden", "concepts", "dissect", "formula",
+               "neighbors", "report", "search", "shapes")
+
+
+def __getattr__(name: str):
+    """Imports an exported name's (or a submodule's) module on first access."""
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"{__name__}.{name}")
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    """The module's names, with the exported ones not imported yet."""
+    return sorted(set(globals()) | set(_EXPORTS) | set(_SUBMODULES))
+
+
+class _Package(types.ModuleType):
+    """This package's module type: the function `dissect` keeps its name over its submodule."""
+
+    def __setattr__(self, name, value):
+        """Stores ``value``; for the submodule ``dissect`` (set by the import system once it is
+        imported), its function ``dissect`` instead, as the eager imports of this package did."""
+        if name == "dissect" and isinstance(value, types.ModuleType):
+            value = value.dissect
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [
     "And",

@@ -12,13 +12,18 @@ import sys
 import tempfile
 import time
 
-import keras
-import numpy as np
+if __name__ == "__main__":  # before anything imports TensorFlow: filter its start-up lines
+    from tfgan_kit.quiet import quiet_start
 
-from tfgan_kit.explain.concepts import ConceptSet
-from tfgan_kit.explain.dissect import Dissection, dissect
-from tfgan_kit.explain.report import write_report
-from tfgan_kit.explain.shapes import shapes_dataset
+    quiet_start()
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from tfgan_kit.explain.concepts import ConceptSet  # noqa: E402
+from tfgan_kit.explain.dissect import Dissection, dissect  # noqa: E402
+from tfgan_kit.explain.report import write_report  # noqa: E402
+from tfgan_kit.explain.shapes import shapes_dataset  # noqa: E402
 
 
 def shapes_classifier(image_size: int = 32, num_labels: int = 12, width: int = 32) -> keras.Model:

@@ -14,15 +14,20 @@ import os
 import sys
 import tempfile
 
-import keras
-import tensorflow as tf
+if __name__ == "__main__":  # before anything imports TensorFlow: filter its start-up lines
+    from tfgan_kit.quiet import quiet_start
 
-from tfgan_kit.explain.concepts import ConceptSet
-from tfgan_kit.explain.dissect import Dissection, dissect
-from tfgan_kit.explain.report import write_report
-from tfgan_kit.explain.shapes import shapes_dataset
-from tfgan_kit.models import GAN
-from tfgan_kit.nets import dcgan_discriminator, dcgan_generator
+    quiet_start()
+
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from tfgan_kit.explain.concepts import ConceptSet  # noqa: E402
+from tfgan_kit.explain.dissect import Dissection, dissect  # noqa: E402
+from tfgan_kit.explain.report import write_report  # noqa: E402
+from tfgan_kit.explain.shapes import shapes_dataset  # noqa: E402
+from tfgan_kit.models import GAN  # noqa: E402
+from tfgan_kit.nets import dcgan_discriminator, dcgan_generator  # noqa: E402
 
 
 def train_shapes_gan(

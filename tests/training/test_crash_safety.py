@@ -37,7 +37,8 @@ def run(workdir, crash=None):
 
 def final_state(workdir):
     model = keras.models.load_model(os.path.join(workdir, "model.keras"), safe_mode=True)
-    samples = sorted(os.listdir(os.path.join(workdir, "samples")))
+    samples = sorted(f for f in os.listdir(os.path.join(workdir, "samples"))
+                     if f.startswith("epoch_"))
     return [w.numpy() for w in model.weights], int(model.step_count), samples
 
 

@@ -192,6 +192,6 @@ def test_two_workers_train_to_identical_weights(tmp_path):
         assert int(model.g_optimizer.iterations) == 2 * STEPS_PER_EPOCH, f"worker {index}"
         assert int(model.d_optimizer.iterations) == 2 * STEPS_PER_EPOCH, f"worker {index}"
     for workdir in workdirs:
-        assert sorted(p.name for p in (workdir / "samples").iterdir()) == [
+        assert sorted(p.name for p in (workdir / "samples").glob("epoch_*")) == [
             "epoch_0001.png", "epoch_0002.png"
         ]

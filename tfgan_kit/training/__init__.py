@@ -6,7 +6,13 @@ The registries live in :mod:`tfgan_kit.registry` and the growth schedule in
 
 from tfgan_kit.models.growth import GrowthLogger, GrowthPhase, GrowthSchedule
 from tfgan_kit.registry import register_dataset, register_net, register_scheme
-from tfgan_kit.training.callbacks import NaNGuard, NonFiniteLossError, SampleGrid
+from tfgan_kit.training.callbacks import (
+    ModeCoverageLog,
+    NaNGuard,
+    NonFiniteLossError,
+    ProgressFigures,
+    SampleGrid,
+)
 from tfgan_kit.training.checkpoints import CorruptCheckpointError, RunCheckpoint, latest_readable
 from tfgan_kit.training.trainer import TrainingInterrupted, train_and_evaluate
 from tfgan_kit.training.workdir import WorkdirLock
@@ -16,8 +22,10 @@ __all__ = [
     "GrowthLogger",
     "GrowthPhase",
     "GrowthSchedule",
+    "ModeCoverageLog",
     "NaNGuard",
     "NonFiniteLossError",
+    "ProgressFigures",
     "RunCheckpoint",
     "SampleGrid",
     "TrainingInterrupted",

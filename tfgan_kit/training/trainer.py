@@ -7,7 +7,8 @@ looked up by name in :mod:`tfgan_kit.registry`; nothing here knows a scheme's or
 internals: what a batch holds, its shapes and reference points come from the data spec.
 
 Workdir layout: ``checkpoints/`` (resume state, the last two completed epochs), ``config.json``
-(the run's config), ``.lock`` (held while a run is on), ``samples/epoch_XXXX.png``,
+(the run's config), ``.lock`` (held while a run is on), ``samples/epoch_XXXX.png`` with
+``samples/progress.png``, ``progress.gif`` and ``history.json`` (per-epoch logs),
 ``tensorboard/``, ``model.keras`` (final model, loadable with ``safe_mode=True``).
 """
 
@@ -24,7 +25,8 @@ from tfgan_kit import registry
 from tfgan_kit.data import DataSpec
 from tfgan_kit.export import export_model
 from tfgan_kit.export.saved_model import check_export_dir
-from tfgan_kit.training.callbacks import NaNGuard, SampleGrid
+from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
+from tfgan_kit.training.callbacks import ModeCoverageLog, NaNGuard, ProgressFigures, SampleGrid
 from tfgan_kit.training.checkpoints import RunCheckpoint, latest_readable
 from tfgan_kit.training.report import banner_lines, summary_lines
 from tfgan_kit.training.workdir import WorkdirLock, reconcile_config
@@ -154,9 +156,13 @@ def build_callbacks(config, model, workdir: str, spec: DataSpec,
                     checkpoint: RunCheckpoint) -> list[keras.callbacks.Callback]:
     """NaN guard first (nothing of a diverged epoch is written), the checkpoint last.
 
-    The checkpoint closes an epoch: the epoch's samples and logs are written before it, so a run
-    killed in between retrains that epoch (rewriting the same samples) and no epoch that the
-    checkpoint counts as done lacks its picture.
+    Between them, in the order Keras hands each one the epoch's logs: the sample picture, the
+    mode coverage of 2-D mixtures (added to the logs, so before TensorBoard and the progress
+    figures that read them), ``samples/progress.png`` + ``progress.gif`` (after the picture they
+    animate), TensorBoard, the scheme's own callbacks. The checkpoint closes an epoch: the
+    epoch's samples and logs are written before it, so a run killed in between retrains that
+    epoch (rewriting the same samples) and no epoch that the checkpoint counts as done lacks its
+    picture.
     """
     paths = workdir_paths(workdir)
     return [
@@ -168,7 +174,10 @@ def build_callbacks(config, model, workdir: str, spec: DataSpec,
             seed=config.seed,
             spec=spec,
             tensorboard_dir=os.path.join(paths["tensorboard"], "samples"),
+            title=config.scheme,
         ),
+        ModeCoverageLog(spec, num_samples=PACGAN_NUM_SAMPLES, seed=config.seed),
+        ProgressFigures(paths["samples"], title=config.scheme),
         keras.callbacks.TensorBoard(paths["tensorboard"], update_freq="epoch"),
         *model.training_callbacks(config, workdir),
         checkpoint,

@@ -8,7 +8,9 @@ Reference: see each scheme's module (Goodfellow et al. 2014 for `GAN`, Karras et
 
 from tfgan_kit.models.base import AdversarialModel
 from tfgan_kit.models.began import BEGAN
+from tfgan_kit.models.dragan import DRAGAN
 from tfgan_kit.models.ebgan import EBGAN
+from tfgan_kit.models.fgan import FGAN
 from tfgan_kit.models.gan import GAN
 from tfgan_kit.models.growth import GrowthLogger, GrowthPhase, GrowthSchedule
 from tfgan_kit.models.lsgan import LSGAN
@@ -20,8 +22,10 @@ from tfgan_kit.models.wgan_gp import WGANGP
 __all__ = [
     "AdversarialModel",
     "BEGAN",
+    "DRAGAN",
     "EBGAN",
     "Endpoint",
+    "FGAN",
     "GAN",
     "GrowthLogger",
     "GrowthPhase",

@@ -5,11 +5,13 @@ Generated images come from a SavedModel written by `tfgan_kit.export.export_mode
 images from the embedded digits or a prepared tensorflow-datasets set. Features for FID, KID,
 IS and precision/recall/density/coverage come from InceptionV3 with local weights
 (``--inception_weights``) or, for digits, from a small digits classifier trained on the fly
-(``--classifier_path`` caches it). Writes every requested metric to a JSON file.
+(``--classifier_path`` caches it). Each metric is also computed for held-out real images
+against the same reference images (the floor; ``--floor=false`` skips it) and printed beside the
+generated value with its unit and better direction, in a table and in the JSON file.
 
     python -m tfgan_kit.evaluate --saved_model=DIR --dataset=digits \
-        --metrics=fid,kid,is,prdc,swd,ms_ssim --num_samples=2000 --out=metrics.json
-    python -m tfgan_kit.evaluate --saved_model=DIR --metrics=swd --out=m.json \
+        --metrics=fid,kid,is,prdc,swd,ms_ssim --num_samples=2000 --out=/tmp/metrics.json
+    python -m tfgan_kit.evaluate --saved_model=DIR --metrics=swd --out=/tmp/m.json \
         --interpolation_png=walk.png --interpolation_method=slerp
     python -m tfgan_kit.evaluate --images_dir=samples/ --dataset=cifar10 \
         --inception_weights=inception_v3.weights.h5 --metrics=fid,kid --out=metrics.json

@@ -12,6 +12,17 @@ from tfgan_kit.losses.adversarial import (
     minimax_generator_loss,
     non_saturating_generator_loss,
 )
+from tfgan_kit.losses.conditional import (
+    MutualInformation,
+    acgan_discriminator_loss,
+    acgan_generator_loss,
+    catgan_discriminator_loss,
+    catgan_generator_loss,
+    class_cross_entropy,
+    conditional_entropy,
+    infogan_mutual_information,
+    marginal_entropy,
+)
 from tfgan_kit.losses.energy import (
     autoencoder_energy,
     began_autoencoder_loss,
@@ -75,4 +86,13 @@ __all__ = [
     "fgan_discriminator_loss",
     "fgan_generator_loss",
     "get_divergence",
+    "MutualInformation",
+    "acgan_discriminator_loss",
+    "acgan_generator_loss",
+    "catgan_discriminator_loss",
+    "catgan_generator_loss",
+    "class_cross_entropy",
+    "conditional_entropy",
+    "infogan_mutual_information",
+    "marginal_entropy",
 ]

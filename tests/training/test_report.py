@@ -19,7 +19,7 @@ def tiny_ring(epochs: int):
     config.model.g_hidden = (16,)
     config.model.d_hidden = (16,)
     config.train.update(batch_size=64, epochs=epochs, steps_per_epoch=5, jit_compile=False,
-                        sample_every_epochs=1, num_samples=200, verbose="0")
+                        sample_every_epochs=1, num_samples=200, verbose="2")
     return config
 
 
@@ -87,6 +87,13 @@ def test_summary_gives_paths_losses_and_next_commands(runs):
     # Without an export, the summary says how to export without retraining.
     assert any(text.strip().startswith("python train.py") and "--export_dir=DIR" in text
                for text in fresh)
+
+
+def test_verbose_0_is_silent(tmp_path, capsys):
+    config = tiny_ring(1)
+    config.train.verbose = "0"
+    train_and_evaluate(config, str(tmp_path / "run"))
+    assert capsys.readouterr().out == ""
 
 
 @pytest.mark.parametrize("tty, setting, expected", [

@@ -258,7 +258,9 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
                     "away to start afresh."
                 )
             apply_learning_rates(model, config)
-        say(banner_lines(config, model, spec, strategy, workdir, steps, start_epoch))
+        verbosity = progress_verbosity(config.train.get("verbose", "auto"))
+        if verbosity:  # verbose 0 is silent, as in Keras: no banner, no summary
+            say(banner_lines(config, model, spec, strategy, workdir, steps, start_epoch))
         history, elapsed, trained = None, None, 0
         if start_epoch < config.train.epochs:
             started = time.perf_counter()
@@ -269,7 +271,7 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
                     initial_epoch=start_epoch,
                     steps_per_epoch=steps,
                     callbacks=build_callbacks(config, model, workdir, spec, checkpoint),
-                    verbose=progress_verbosity(config.train.get("verbose", "auto")),
+                    verbose=verbosity,
                     shuffle=False,  # the stream is already shuffled, per epoch and seeded
                 )
             except KeyboardInterrupt:
@@ -282,10 +284,14 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
         if trained or not os.path.exists(paths["model"]):
             save_model(model, paths["model"])
         if export_dir:
-            say(f"exporting the serving endpoints to {export_dir} ...")
+            if verbosity:
+                say(f"exporting the serving endpoints to {export_dir} ...")
             started = time.perf_counter()
             export_model(model, export_dir)
-            say(f"exported {', '.join(model.serving_endpoints())} in "
-                f"{time.perf_counter() - started:.1f} s")
-        say(summary_lines(config, model, spec, workdir, export_dir, history, elapsed, trained))
+            if verbosity:
+                say(f"exported {', '.join(model.serving_endpoints())} in "
+                    f"{time.perf_counter() - started:.1f} s")
+        if verbosity:
+            say(summary_lines(config, model, spec, workdir, export_dir, history, elapsed,
+                              trained))
     return model

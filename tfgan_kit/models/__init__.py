@@ -6,8 +6,10 @@ Reference: see each scheme's module (Goodfellow et al. 2014 for `GAN`, Karras et
 `ProgressiveGAN`).
 """
 
+from tfgan_kit.models.acgan import ACGAN
 from tfgan_kit.models.base import AdversarialModel
 from tfgan_kit.models.began import BEGAN
+from tfgan_kit.models.cgan import ConditionalGAN
 from tfgan_kit.models.dragan import DRAGAN
 from tfgan_kit.models.ebgan import EBGAN
 from tfgan_kit.models.fgan import FGAN
@@ -20,8 +22,10 @@ from tfgan_kit.models.wgan import WGAN
 from tfgan_kit.models.wgan_gp import WGANGP
 
 __all__ = [
+    "ACGAN",
     "AdversarialModel",
     "BEGAN",
+    "ConditionalGAN",
     "DRAGAN",
     "EBGAN",
     "Endpoint",

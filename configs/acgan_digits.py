@@ -6,7 +6,14 @@
     python -m tfgan_kit.sample --saved_model=/tmp/acgan_digits/export --signature=classify \
         --images_dir=DIR --npy=probabilities.npy   # D's auxiliary classifier
 
-MEASURED
+Measured on this 2-core machine (shared, loaded): 40 epochs = 1,120 steps at batch 64 in 43-46 s
+(XLA); a digits classifier trained on real digits (held-out accuracy 0.989) labels 92.0% of the
+samples as the requested class (200 per class, mean over classes; lowest: 1 at 82%),
+tests/models/test_acgan_learning.py; D's class head is 98% right on its last epoch's real batches (class_accuracy).
+With 2,000 class-cycled samples written as PNGs: FID 16.0 (held-out real floor 1.7) and SWD x1e3
+115 (floor 25) with digits-classifier features, `python -m tfgan_kit.evaluate
+--images_dir=PNGS --dataset=digits --metrics=fid,swd` (evaluate's --saved_model does not feed
+`label`). 60 epochs gave 93.1% but one class (1) at 51%: no gain for 50% more time.
 """
 
 import ml_collections

@@ -4,7 +4,15 @@
         --export_dir=/tmp/cgan_digits/export
     python -m tfgan_kit.sample --saved_model=/tmp/cgan_digits/export --label=3 --out=threes.png
 
-MEASURED
+Measured on this 2-core machine (shared, loaded): 40 epochs = 1,120 steps at batch 64 in 37-43 s
+(XLA); a digits classifier trained on real digits (held-out accuracy 0.989) labels 95.5% of the
+samples as the requested class (200 per class, mean over classes; lowest: 0 and 1 at 82-84%),
+tests/models/test_cgan_learning.py. With 2,000 class-cycled samples written as PNGs:
+FID 16.4 (held-out real floor 1.7) and SWD x1e3 130 (floor 25) with digits-classifier features,
+`python -m tfgan_kit.evaluate --images_dir=PNGS --dataset=digits --metrics=fid,swd` (evaluate's
+--saved_model does not feed `label`). The projection discriminator is what makes G heed y this
+fast: the same run with d_conditioning="concat" (one-hot y next to x) gave 35.7% after 60 epochs,
+its rows nearly ignoring the label.
 """
 
 import ml_collections

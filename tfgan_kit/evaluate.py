@@ -57,6 +57,8 @@ _NUM_SAMPLES = flags.DEFINE_integer("num_samples", 2000, "Generated images to ev
 _NUM_REAL = flags.DEFINE_integer("num_real", None, "Real images (default: --num_samples; "
                                  "digits has 1797).")
 _BATCH_SIZE = flags.DEFINE_integer("batch_size", 250, "Batch size of generation.")
+_LABELS_CYCLE = flags.DEFINE_integer("labels_cycle", None, "For a conditional generator (a "
+                                     "`label` input): generate labels 0..K-1 in turn.")
 _SEED = flags.DEFINE_integer("seed", 0, "Seed of z, KID subsets and SWD.")
 _INCEPTION_WEIGHTS = flags.DEFINE_string("inception_weights", None, "Local InceptionV3 weights "
                                          "file; features come from InceptionV3 when given.")
@@ -79,16 +81,31 @@ _FLOOR_SPLIT = flags.DEFINE_string("floor_split", None, "tfds split of the held-
 
 
 def generate_images(saved_model: str, num_samples: int, batch_size: int = 250,
-                    seed: int = 0) -> np.ndarray:
-    """Runs an exported generator on ``num_samples`` seeded z ~ N(0, I), with a progress bar."""
+                    seed: int = 0, labels_cycle: int | None = None) -> np.ndarray:
+    """Runs an exported generator on ``num_samples`` seeded z ~ N(0, I), with a progress bar.
+
+    A conditional generator (a ``label`` input) gets labels ``i % labels_cycle``, so every class
+    is equally represented.
+
+    Raises:
+        ValueError: for a conditional generator without ``labels_cycle``, or a bad cycle.
+    """
     import keras
 
     generator, latent_dim = _load_generator(saved_model)
+    if generator.conditional and not labels_cycle:
+        raise ValueError(f"The generator in {saved_model} is conditional (input `label`): pass "
+                         "--labels_cycle=K to generate its K classes in turn.")
+    if labels_cycle is not None and labels_cycle < 1:
+        raise ValueError(f"--labels_cycle must be >= 1. Received: {labels_cycle}")
     z = np.random.default_rng(seed).standard_normal((num_samples, latent_dim)).astype(np.float32)
+    labels = np.arange(num_samples) % labels_cycle if generator.conditional else None
     progress = keras.utils.Progbar(num_samples, unit_name="image")
     images = []
     for start in range(0, num_samples, batch_size):
-        images.append(np.asarray(generator(z[start : start + batch_size]), dtype=np.float32))
+        batch = slice(start, start + batch_size)
+        images.append(np.asarray(generator(z[batch], None if labels is None else labels[batch]),
+                                 dtype=np.float32))
         progress.add(len(images[-1]))
     return np.concatenate(images)
 
@@ -292,8 +309,11 @@ def evaluate(saved_model: str | None = None, images_dir: str | None = None,
              data_dir: str | None = None, batch_size: int = 250, seed: int = 0,
              inception_weights: str | None = None,
              classifier_path: str | None = None, floor: bool = True,
-             floor_split: str | None = None, verbose: bool = True) -> dict:
+             floor_split: str | None = None, verbose: bool = True,
+             labels_cycle: int | None = None) -> dict:
     """Evaluates generated images against real ones; returns the JSON-ready report dict.
+
+    A conditional generator's samples cycle through ``labels_cycle`` classes.
 
     Loads the images (`generate_images` or `read_images_dir`) and scores them with
     `evaluate_images` (metrics beside their held-out real floor; see there).
@@ -306,7 +326,7 @@ def evaluate(saved_model: str | None = None, images_dir: str | None = None,
     _check_inputs(names, saved_model, images_dir, dataset, num_samples, inception_weights,
                  classifier_path)
     if saved_model is not None:
-        fake = generate_images(saved_model, num_samples, batch_size, seed)
+        fake = generate_images(saved_model, num_samples, batch_size, seed, labels_cycle)
     else:
         fake = read_images_dir(images_dir, num_samples)
     return evaluate_images(fake, dataset=dataset, metrics=names, num_real=num_real or num_samples,
@@ -448,7 +468,7 @@ def main(argv):
             split=_SPLIT.value, data_dir=_DATA_DIR.value, batch_size=_BATCH_SIZE.value,
             seed=_SEED.value, inception_weights=_INCEPTION_WEIGHTS.value,
             classifier_path=_CLASSIFIER_PATH.value, floor=_FLOOR.value,
-            floor_split=_FLOOR_SPLIT.value,
+            floor_split=_FLOOR_SPLIT.value, labels_cycle=_LABELS_CYCLE.value,
         )
         if _INTERPOLATION_PNG.value:
             from tfgan_kit.metrics.interpolation import write_interpolation_figure

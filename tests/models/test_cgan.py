@@ -232,3 +232,27 @@ def test_unlabelled_data_is_refused_by_the_trainer_with_the_fix(tmp_path):
     with pytest.raises(ValueError, match="trains on labelled batches, but data set 'digits' "
                                          "gives image batches: set config.data.with_labels=True"):
         train_and_evaluate(config, str(tmp_path / "run"))
+
+
+def test_evaluate_generates_every_class_in_turn_and_asks_for_the_cycle(exported):
+    from tfgan_kit.evaluate import generate_images
+
+    model, folder = exported
+    images = generate_images(folder, 12, batch_size=5, seed=3, labels_cycle=K)
+    z = np.random.default_rng(3).standard_normal((12, 3)).astype(np.float32)
+    expected = model.generate(z, np.arange(12) % K)
+    np.testing.assert_allclose(images, np.asarray(expected), atol=1e-5)
+    with pytest.raises(ValueError, match="is conditional .* pass --labels_cycle=K"):
+        generate_images(folder, 4)
+
+
+def test_run_summary_suggests_sample_and_evaluate_with_the_labels_cycle(tmp_path):
+    from tfgan_kit.training.report import summary_lines
+
+    config = tiny(cgan_digits.get_config())
+    spec = get_dataset(config.data.name)(config, config.train.batch_size)
+    model = get_scheme(config.scheme)(config, spec)
+    lines = summary_lines(config, model, spec, str(tmp_path), "/tmp/x", None, None, 0)
+    assert f"  python -m tfgan_kit.sample --saved_model=/tmp/x --labels_cycle=10 --out={tmp_path}/sample.png" in lines
+    assert any(line.startswith("  python -m tfgan_kit.evaluate --saved_model=/tmp/x "
+                               "--labels_cycle=10 --dataset=digits") for line in lines)

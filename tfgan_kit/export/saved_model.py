@@ -95,13 +95,16 @@ def export_model(model, export_dir: str, **endpoint_options) -> str:
 
 
 def load_generator(export_dir: str):
-    """Loads the ``serving_default(z) -> {"images"}`` signature of an export; ``(fn, latent_dim)``.
+    """Loads the ``serving_default(z[, label]) -> {"images"}`` signature of an export.
 
-    ``fn(z)`` returns the images for a float32 ``z`` of shape ``[n, latent_dim]``.
+    Returns ``(fn, latent_dim)``: ``fn(z, labels=None)`` returns the images for a float32 ``z``
+    of shape ``[n, latent_dim]``; a conditional generator (a ``label`` input, Mirza & Osindero
+    2014) also needs ``labels`` (int ``[n]``), and ``fn.conditional`` is then ``True``.
 
     Raises:
         FileNotFoundError: if ``export_dir`` holds no SavedModel.
-        ValueError: if it has no ``serving_default`` signature taking ``z``.
+        ValueError: if it has no ``serving_default`` signature taking ``z`` (and at most a
+            ``label``), or when a conditional generator is called without labels.
     """
     if not os.path.exists(os.path.join(export_dir, "saved_model.pb")):
         raise FileNotFoundError(
@@ -110,15 +113,25 @@ def load_generator(export_dir: str):
         )
     loaded = tf.saved_model.load(export_dir)
     signature = loaded.signatures.get("serving_default")
-    if signature is None or "z" not in signature.structured_input_signature[1]:
+    inputs = signature.structured_input_signature[1] if signature is not None else {}
+    if "z" not in inputs or set(inputs) - {"z", "label"}:
         raise ValueError(
-            f"The SavedModel in {export_dir} has no serving_default signature taking `z`: "
-            "export a generator scheme with tfgan_kit.export.export_model."
+            f"The SavedModel in {export_dir} has no serving_default signature taking `z` (and "
+            f"optionally `label`); its inputs are {sorted(inputs)}: use python -m "
+            "tfgan_kit.sample, which feeds any signature."
         )
-    latent_dim = int(signature.structured_input_signature[1]["z"].shape[-1])
+    latent_dim = int(inputs["z"].shape[-1])
+    conditional = "label" in inputs
 
-    def fn(z):
-        return signature(z=tf.convert_to_tensor(z, tf.float32))["images"]
+    def fn(z, labels=None):
+        feed = {"z": tf.convert_to_tensor(z, tf.float32)}
+        if conditional:
+            if labels is None:
+                raise ValueError(f"The generator in {export_dir} is conditional (input `label`): "
+                                 "pass labels (--labels_cycle=K on the command line).")
+            feed["label"] = tf.convert_to_tensor(labels, inputs["label"].dtype)
+        return signature(**feed)["images"]
 
+    fn.conditional = conditional
     fn.loaded = loaded  # keep the loaded object (and its variables) alive
     return fn, latent_dim

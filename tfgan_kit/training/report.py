@@ -181,12 +181,15 @@ def summary_lines(config, model, spec, workdir: str, export_dir: str | None, his
     if export_dir:
         quoted = shlex.quote(export_dir)
         out = shlex.quote(os.path.join(workdir, "sample.png"))
-        lines.append(f"  python -m tfgan_kit.sample --saved_model={quoted} --out={out}")
-        if spec is not None and spec.kind != "none" and len(spec.sample_shape) == 3:
+        inputs = set(model.serving_endpoints()["serving_default"].inputs)
+        labels = f" --labels_cycle={spec.num_classes or 10}" if "label" in inputs else ""
+        lines.append(f"  python -m tfgan_kit.sample --saved_model={quoted}{labels} --out={out}")
+        if (spec is not None and spec.kind != "none" and len(spec.sample_shape) == 3
+                and inputs <= {"z", "label"}):
             dataset = "digits" if config.data.name == "digits" else config.data.get(
                 "tfds_name", config.data.name)
             metrics = shlex.quote(os.path.join(workdir, "metrics.json"))
-            lines.append(f"  python -m tfgan_kit.evaluate --saved_model={quoted} "
+            lines.append(f"  python -m tfgan_kit.evaluate --saved_model={quoted}{labels} "
                          f"--dataset={dataset} --out={metrics}")
     else:
         lines.append(f"  python train.py {_config_argument()} --workdir={shlex.quote(workdir)} "

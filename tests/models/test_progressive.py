@@ -277,7 +277,7 @@ def test_digits_config_trains_resumes_saves_and_exports_through_the_trainer(tmp_
     config.model.stabilize_images = config.model.fade_images = 64
     config.train.batch_size, config.train.steps_per_epoch = 16, 2
     config.train.epochs, config.train.jit_compile = 3, False
-    config.train.num_samples, config.train.verbose = 16, 0
+    config.train.num_samples, config.train.verbose = 16, "0"
     workdir, export_dir = str(tmp_path / "run"), str(tmp_path / "export")
     model = train_and_evaluate(config, workdir)
     assert int(model.images_shown.numpy()) == 96 and model.phase.fading  # 8x8 fading in

@@ -7,7 +7,7 @@ input-gradient penalty is not defined through batch statistics (Gulrajani et al.
 Penalty and optimizer as the authors' code: lambda 10, k 1, alpha * 0.5 * std(x) * U[0, 1)
 around real images, Adam(1e-4, beta_1 0.5, beta_2 0.9).
 
-MEASURED: to be filled.
+Not measured yet: this config's learning check is open in issue 11 (tuning in progress).
 """
 
 import ml_collections

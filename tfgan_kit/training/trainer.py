@@ -27,13 +27,14 @@ from tfgan_kit.export import export_model
 from tfgan_kit.export.saved_model import check_export_dir
 from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
 from tfgan_kit.training.callbacks import ModeCoverageLog, NaNGuard, ProgressFigures, SampleGrid
+from tfgan_kit.training.schedules import LinearLearningRateDecay, check_decay_start
 from tfgan_kit.training.checkpoints import RunCheckpoint, latest_readable
 from tfgan_kit.training.report import banner_lines, summary_lines
 from tfgan_kit.training.workdir import WorkdirLock, reconcile_config
 
 TRAIN_KEYS = {
     "batch_size", "epochs", "steps_per_epoch", "steps_per_execution", "jit_compile",
-    "sample_every_epochs", "num_samples", "verbose",
+    "sample_every_epochs", "num_samples", "verbose", "decay_start_epoch",
 }  # plus one `<name>_optimizer` per optimizer of the scheme
 
 
@@ -70,6 +71,8 @@ def check_config(config) -> None:
             not isinstance(train.steps_per_epoch, int) or train.steps_per_epoch < 1):
         raise ValueError("config.train.steps_per_epoch must be a positive integer, or None for "
                          f"one pass over the data. Received: {train.steps_per_epoch!r}")
+    if train.get("decay_start_epoch") is not None:
+        check_decay_start(train.decay_start_epoch, train.epochs)
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
     if config.train.batch_size % replicas:
         raise ValueError(
@@ -166,6 +169,7 @@ def build_callbacks(config, model, workdir: str, spec: DataSpec,
     """
     paths = workdir_paths(workdir)
     return [
+        *learning_rate_decay(config, model),
         NaNGuard(),
         SampleGrid(
             paths["samples"],
@@ -182,6 +186,20 @@ def build_callbacks(config, model, workdir: str, spec: DataSpec,
         *model.training_callbacks(config, workdir),
         checkpoint,
     ]
+
+
+def learning_rate_decay(config, model) -> list[keras.callbacks.Callback]:
+    """``[LinearLearningRateDecay]`` when ``config.train.decay_start_epoch`` is set, else ``[]``.
+
+    The base rates are the config's (``config.train.<name>_optimizer.learning_rate``).
+    """
+    start = config.train.get("decay_start_epoch")
+    if start is None:
+        return []
+    rates = {name: dict(config.train[f"{name}_optimizer"]).get("learning_rate")
+             for name in model.optimizers}
+    return [LinearLearningRateDecay({n: r for n, r in rates.items() if r is not None}, start,
+                                    config.train.epochs)]
 
 
 class TrainingInterrupted(RuntimeError):

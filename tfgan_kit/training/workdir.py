@@ -20,7 +20,7 @@ from absl import logging
 
 # Dotted config keys a resumed run may change (prefix match on whole components).
 CHANGEABLE = ("train.epochs", "train.sample_every_epochs", "train.num_samples", "train.verbose",
-              "train.jit_compile", "train.steps_per_execution")
+              "train.jit_compile", "train.steps_per_execution", "train.decay_start_epoch")
 
 
 def _changeable(key: str) -> bool:

@@ -2,7 +2,12 @@
 
     python train.py --config=configs/ebgan_ring.py --workdir=/tmp/ebgan_ring
 
-Not measured yet: this config's learning check is open in issue 11 (tuning in progress).
+Auto-encoder D with a 2-d code (the data's own dimension; a 32-d code reconstructs generated
+points too well to separate them) and margin 0.25, pulling-away term lambda_PT 0.1 on the code,
+Adam(1e-3, beta_1 0.5), batch 256, 5k steps. MEASURED (seed 0, 2,500 samples): 7/8 modes, 81%
+high quality (688 s on the 2-core machine shared with six other training processes; coverage
+every 5 epochs: 5/7%, 6/30%, 7/37%, 7/43%, 8/45%, 8/52%, 7/6%, 7/51%, 7/73%, 7/81%).
+Check: pytest -q -s -m slow tests/models/test_loss_family_learning.py -k "ebgan and ring".
 """
 
 import ml_collections
@@ -30,9 +35,9 @@ def get_config() -> ml_collections.ConfigDict:
     config.model.g_hidden = (256, 256, 256)
     config.model.output_activation = "linear"
     config.model.d_hidden = (256, 256)
-    config.model.embedding_dim = 32
+    config.model.embedding_dim = 2
     config.model.d_activation = "leaky_relu"
-    config.model.margin = 0.5
+    config.model.margin = 0.25
     config.model.pulling_away = True
     config.model.pt_weight = 0.1  # lambda_PT of the paper
 

@@ -54,6 +54,8 @@ def get_config() -> ml_collections.ConfigDict:
     config.train.epochs = 100  # 100 steps per epoch -> 10k steps
     config.train.steps_per_epoch = config_dict.placeholder(int)  # None: one pass over the data
     config.train.steps_per_execution = 1
+    # None: constant learning rates; N: linear decay to 0 over epochs N+1.. (Zhu et al. 2017).
+    config.train.decay_start_epoch = config_dict.placeholder(int)
     config.train.g_optimizer = {"name": "adam", "learning_rate": 1e-3, "beta_1": 0.5}
     config.train.d_optimizer = {"name": "adam", "learning_rate": 1e-3, "beta_1": 0.5}
     config.train.jit_compile = True

@@ -16,4 +16,9 @@ def get_config():
     config.data.side = 5
     config.data.spacing = 2.0
     config.data.std = 0.05
+    # The grid needs a 2-d code and large batches to keep its 25 modes (z 16-d, batch 256: 13-19
+    # modes after 5k-10k steps; z 2-d, batch 512: 21-24 modes from 5k steps on).
+    config.model.latent_dim = 2
+    config.train.batch_size = 512
+    config.train.epochs = 120  # 50 steps per epoch -> 6k steps
     return config

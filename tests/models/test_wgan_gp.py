@@ -189,15 +189,19 @@ def test_config_round_trip_keras_file_and_export(tmp_path):
     np.testing.assert_allclose(signature(z=tf.constant(z))["images"], model.generate(z), atol=1e-5)
 
 
-@pytest.mark.parametrize("module", [wgan_gp_ring, wgan_gp_grid, wgan_gp_digits])
-def test_configs_have_the_paper_defaults_and_build_through_the_registry(module):
+@pytest.mark.parametrize("module, weight, betas", [
+    (wgan_gp_ring, 0.1, (0.5, 0.9)),  # the authors' toy-data script (gan_toy.py)
+    (wgan_gp_grid, 0.1, (0.5, 0.9)),
+    (wgan_gp_digits, 10.0, (0.0, 0.9)),  # the paper's Algorithm 1 defaults
+])
+def test_configs_have_the_authors_settings_and_build_through_the_registry(module, weight, betas):
     config = module.get_config()
     assert config.scheme == "wgan_gp"
-    assert (config.model.d_steps, config.model.gradient_penalty_weight) == (5, 10.0)
+    assert (config.model.d_steps, config.model.gradient_penalty_weight) == (5, weight)
     assert config.model.one_sided is False
     for key in ("g_optimizer", "d_optimizer"):
         assert config.train[key]["name"] == "adam"
-        assert (config.train[key]["beta_1"], config.train[key]["beta_2"]) == (0.0, 0.9)
+        assert (config.train[key]["beta_1"], config.train[key]["beta_2"]) == betas
     config.model.update({k: v for k, v in dict(g_hidden=(8,), d_hidden=(8,), g_base_filters=4,
                                                d_base_filters=4).items() if k in config.model})
     config.train.jit_compile = False

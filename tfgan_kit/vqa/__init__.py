@@ -2,5 +2,9 @@
 data and models, trained as supervised tasks by ``train.py``."""
 
 from tfgan_kit.vqa.accuracy import CONTRACTIONS, evaluate, normalize_answer, vqa_accuracy
+from tfgan_kit.vqa.baselines import NearestNeighbour, PriorAnswer, QuestionTypePrior, RandomAnswer
+from tfgan_kit.vqa.text import Vocabulary, tokenize, top_answers
 
-__all__ = ["CONTRACTIONS", "evaluate", "normalize_answer", "vqa_accuracy"]
+__all__ = ["CONTRACTIONS", "evaluate", "normalize_answer", "vqa_accuracy", "NearestNeighbour",
+           "PriorAnswer", "QuestionTypePrior", "RandomAnswer", "Vocabulary", "tokenize",
+           "top_answers"]

@@ -18,7 +18,7 @@ import dataclasses
 import numpy as np
 
 __all__ = ["IMAGE_SIZE", "COLOURS", "ANSWERS", "QUESTION_TYPES", "RELATIONAL_TYPES",
-           "SortOfClevr", "generate", "render"]
+           "SortOfClevr", "answer", "generate", "render"]
 
 IMAGE_SIZE = 75
 OBJECT_SIZE = 5  # half the side of a square, the radius of a circle

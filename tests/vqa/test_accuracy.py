@@ -92,9 +92,11 @@ def test_vqa_accuracy_rejects_bad_input():
 
 def _set():
     questions = {"questions": [
-        {"question_id": 1, "image_id": 9, "question": "Is it red?", "multiple_choices": ["yes", "no"]},
+        {"question_id": 1, "image_id": 9, "question": "Is it red?",
+         "multiple_choices": ["yes", "no"]},
         {"question_id": 2, "image_id": 9, "question": "How many?", "multiple_choices": ["1", "2"]},
-        {"question_id": 3, "image_id": 8, "question": "Is it blue?", "multiple_choices": ["yes", "no"]},
+        {"question_id": 3, "image_id": 8, "question": "Is it blue?",
+         "multiple_choices": ["yes", "no"]},
     ]}
     ann = lambda qid, qt, at, answers: {"question_id": qid, "question_type": qt, "answer_type": at,
                                         "answers": [{"answer": a, "answer_id": i + 1}

@@ -99,7 +99,8 @@ def _write_vqa(tmp_path, feature_format):
         {"question_id": q, "image_id": i, "question_type": t, "answer_type": a,
          "multiple_choice_answer": m,
          "answers": [{"answer": m, "answer_id": j + 1} for j in range(10)]}
-        for q, i, t, a, m in [(30, 3, "is it", "yes/no", "yes"), (70, 7, "what color", "other", "red"),
+        for q, i, t, a, m in [(30, 3, "is it", "yes/no", "yes"),
+                              (70, 7, "what color", "other", "red"),
                               (71, 7, "how many", "number", "2")]
     ]}
     (tmp_path / "q.json").write_text(json.dumps(questions))

@@ -32,7 +32,8 @@ def _check_training(examples: Sequence[Mapping], keys: Sequence[str]) -> None:
         raise ValueError("The training examples are empty: pass at least one example.")
     for key in keys:
         if key not in examples[0]:
-            raise ValueError(f"Training examples need {key!r}; the first has {sorted(examples[0])}.")
+            raise ValueError(f"Training examples need {key!r}; the first has "
+                             f"{sorted(examples[0])}.")
 
 
 class RandomAnswer:

@@ -10,7 +10,10 @@ nothing of tfgan_kit, so any module may register without an import cycle.
 * data set builder: ``builder(config, batch_size, **stream) -> DataSpec`` (``stream``: the
   resumable epoch stream's ``epochs``, ``start_epoch``, ``steps_per_epoch``);
 * net builder, keyed by (family, role): ``builder(model_config, spec) -> keras.Model``, e.g.
-  ``("dcgan", "generator")``.
+  ``("dcgan", "generator")``;
+* task builder: ``builder(config) -> tfgan_kit.training.tasks.SupervisedTask`` for experiments
+  that are plain supervised ``keras.Model``s rather than adversarial schemes (a config with a
+  ``task`` entry instead of ``scheme``; e.g. ``"vqa"``, registered by ``tfgan_kit.vqa.task``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import Callable, Hashable
 SCHEMES: dict[str, Callable] = {}
 DATASETS: dict[str, Callable] = {}
 NETS: dict[tuple[str, str], Callable] = {}
+TASKS: dict[str, Callable] = {}
+_TASK_PACKAGES = ("tfgan_kit.vqa",)
 
 
 def _register(table: dict, kind: str, key: Hashable) -> Callable:
@@ -49,12 +54,17 @@ def register_net(family: str, role: str) -> Callable:
     return _register(NETS, "Net", (family, role))
 
 
-def _import_builtins() -> None:
+def register_task(name: str) -> Callable:
+    """Decorator registering ``builder(config) -> SupervisedTask`` as the task ``name``."""
+    return _register(TASKS, "Task", name)
+
+
+def _import_builtins(packages=("tfgan_kit.data", "tfgan_kit.models", "tfgan_kit.nets")) -> None:
     """Imports every module of the data, models and nets packages: their decorators register.
 
     A new scheme, data set or net module registers itself without being listed anywhere.
     """
-    for package in ("tfgan_kit.data", "tfgan_kit.models", "tfgan_kit.nets"):
+    for package in packages:
         module = importlib.import_module(package)
         for info in pkgutil.iter_modules(module.__path__, prefix=f"{package}."):
             importlib.import_module(info.name)
@@ -77,6 +87,15 @@ def get_scheme(name: str) -> Callable:
 def get_dataset(name: str) -> Callable:
     """Returns the registered data set builder, or a ValueError listing the valid names."""
     return _lookup(DATASETS, "data set", name, "config.data.name")
+
+
+def get_task(name: str) -> Callable:
+    """Returns the registered task builder, or a ValueError listing the valid names."""
+    _import_builtins(_TASK_PACKAGES)
+    if name not in TASKS:
+        raise ValueError(f"Unknown task {name!r} in `config.task`: valid values are "
+                         f"{sorted(TASKS)}.")
+    return TASKS[name]
 
 
 def build_net(family: str, role: str, model_config, spec):

@@ -16,6 +16,7 @@ from tfgan_kit.training.callbacks import (
 from tfgan_kit.training.checkpoints import CorruptCheckpointError, RunCheckpoint, latest_readable
 from tfgan_kit.training.trainer import TrainingInterrupted, train_and_evaluate
 from tfgan_kit.training.workdir import WorkdirLock
+from tfgan_kit.training.tasks import SupervisedTask, train_task
 
 __all__ = [
     "CorruptCheckpointError",
@@ -35,4 +36,6 @@ __all__ = [
     "latest_readable",
     "register_scheme",
     "train_and_evaluate",
+    "SupervisedTask",
+    "train_task",
 ]

@@ -30,6 +30,7 @@ from tfgan_kit.training.callbacks import ModeCoverageLog, NaNGuard, ProgressFigu
 from tfgan_kit.training.schedules import LinearLearningRateDecay, check_decay_start
 from tfgan_kit.training.checkpoints import RunCheckpoint, latest_readable
 from tfgan_kit.training.report import banner_lines, summary_lines
+from tfgan_kit.training.tasks import is_task_config, train_task
 from tfgan_kit.training.workdir import WorkdirLock, reconcile_config
 
 TRAIN_KEYS = {
@@ -249,6 +250,8 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
             stays).
         TrainingInterrupted: on Ctrl-C (the last completed epoch's checkpoint stays).
     """
+    if is_task_config(config):  # a supervised task (registry.register_task), not a scheme
+        return train_task(config, workdir, strategy, export_dir)
     strategy = strategy or tf.distribute.get_strategy()
     with strategy.scope():
         check_config(config)

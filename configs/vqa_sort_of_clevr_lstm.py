@@ -1,0 +1,60 @@
+"""Deeper LSTM Q + norm I (Antol et al. 2015) on Sort-of-CLEVR, the image CNN trained end to end.
+
+    python train.py --config=configs/vqa_sort_of_clevr_lstm.py --workdir=/tmp/vqa_lstm \
+        --export_dir=/tmp/vqa_lstm/export
+
+CPU-sized widths (the paper's: embedding 300, LSTM 512 x 2, common space 1024, MLP 1000 x 2 and
+K = 1000 answers; set them with --config.model.*).
+
+Measured (2026-12-02, shared 2-core CPU, both configs at once, 12,000 steps in ~34 min
+wall): deeper LSTM Q + norm I 57.7% non-relational / 41.5% relational on 250 held-out
+images, training accuracy 66-67%: the issue's acceptance (>= 90% non-relational) is NOT
+met; see the README's VQA section.
+"""
+
+import ml_collections
+from ml_collections import config_dict
+
+
+def get_config() -> ml_collections.ConfigDict:
+    config = ml_collections.ConfigDict()
+    config.task = "vqa"
+    config.seed = 0
+
+    # Data: generated Sort-of-CLEVR (Santoro et al. 2017): 20 questions per 75x75 image, half
+    # relational; a held-out set of other images for the report.
+    config.data = ml_collections.ConfigDict()
+    config.data.name = "sort_of_clevr"
+    config.data.seed = 0
+    config.data.num_images = 10000
+    config.data.test_images = 250
+    config.data.questions_per_image = 20
+    config.data.max_length = 12  # the longest Sort-of-CLEVR question has 11 words
+    config.data.max_words = config_dict.placeholder(int)  # None: every training word
+
+    # Model: 2-layer LSTM Q (cell + hidden states -> common space), L2-normalised image vector
+    # (the CNN's 5x5 grid, with coordinates), element-wise product, MLP over the K answers.
+    config.model = ml_collections.ConfigDict()
+    config.model.name = "deeper_lstm_q_norm_i"
+    config.model.num_answers = 10
+    config.model.encoder = "cnn"
+    config.model.cnn_filters = 24
+    config.model.cnn_layers = 4
+    config.model.region_coordinates = True
+    config.model.embedding_dim = 64
+    config.model.lstm_units = 128
+    config.model.common_dim = 256
+    config.model.hidden = (256, 256)
+    config.model.dropout = 0.2  # CPU config; the paper (and the class default): 0.5
+    config.model.steps = 2  # DAN only
+    config.model.units = 128  # DAN only
+
+    # Training: Adam (RMSprop in the paper's Torch code; Adam trains this CPU size faster).
+    config.train = ml_collections.ConfigDict()
+    config.train.batch_size = 64
+    config.train.epochs = 12
+    config.train.steps_per_epoch = 1000  # 12,000 steps: 3.8 passes over the 200k questions
+    config.train.optimizer = {"name": "adam", "learning_rate": 1e-3}
+    config.train.jit_compile = False
+    config.train.verbose = "auto"
+    return config

@@ -1,0 +1,79 @@
+"""``quantize_model``: a fake-quantized copy of a Keras model, as ZAQ's quantized model Q.
+
+Conv2D and Dense become :class:`~tfgan_kit.quantize.QuantConv2D` /
+:class:`~tfgan_kit.quantize.QuantDense` (weights per output channel); every ReLU (a ReLU layer,
+``Activation("relu")`` or a layer's fused ``activation="relu"``) is followed by a per-tensor
+activation quantizer with a running range; BatchNormalization and every other layer are copied
+unchanged (in float). The copy starts from the model's current weights.
+
+Reference:
+    Liu, Zhang, Wang, "Zero-shot Adversarial Quantization", CVPR 2021, Section 3.1 and the
+    authors' ``quantize_model`` (the same replacements on a copy of the full-precision model).
+"""
+
+from __future__ import annotations
+
+import keras
+
+from tfgan_kit.quantize.fake_quant import check_bits
+from tfgan_kit.quantize.layers import QuantConv2D, QuantDense, QuantReLU
+
+__all__ = ["quantize_model"]
+
+
+def _is_plain(layer, cls) -> bool:
+    return type(layer) is cls  # subclasses (already quantized, custom) are not replaced
+
+
+def _quantized_layer(layer, weight_bits: int, activation_bits: int):
+    config = layer.get_config()
+    if _is_plain(layer, keras.layers.Conv2D):
+        return QuantConv2D.from_config({**config, "weight_bits": weight_bits,
+                                        "activation_bits": activation_bits})
+    if _is_plain(layer, keras.layers.Dense):
+        return QuantDense.from_config({**config, "weight_bits": weight_bits,
+                                       "activation_bits": activation_bits})
+    if _is_plain(layer, keras.layers.ReLU):
+        return QuantReLU.from_config({**config, "activation_bits": activation_bits})
+    if _is_plain(layer, keras.layers.Activation) and config["activation"] == "relu":
+        return QuantReLU(activation_bits, name=config["name"])
+    return layer.__class__.from_config(config)
+
+
+def quantize_model(model: keras.Model, weight_bits: int, activation_bits: int,
+                   name: str | None = None) -> keras.Model:
+    """A fake-quantized copy of a Sequential or functional Keras model.
+
+    Args:
+        model: a built ``keras.Sequential`` or functional ``keras.Model`` (not a subclassed one).
+        weight_bits: bit width of Conv2D / Dense kernels (per output channel), in [2, 16].
+        activation_bits: bit width of the activations after each ReLU (per tensor), in [2, 16].
+        name: name of the copy. Defaults to `f"{model.name}_w{weight_bits}a{activation_bits}"`.
+
+    Returns:
+        A new model of the same structure and weights, with quantized layers; the original is
+        untouched. Its activation ranges start at ``[0, 0]`` and grow in training calls.
+
+    Raises:
+        ValueError: for a bit width outside [2, 16] or a model that is not Sequential or
+            functional.
+
+    Reference:
+        Liu et al. 2021, Section 3.1.
+    """
+    weight_bits = check_bits("weight_bits", weight_bits)
+    activation_bits = check_bits("activation_bits", activation_bits)
+    functional = isinstance(model, keras.Model) and isinstance(model, keras.Function)
+    if not (isinstance(model, keras.Sequential) or functional) or not model.built:
+        raise ValueError(
+            "`model` must be a built keras.Sequential or functional keras.Model (give "
+            f"Sequential models an Input). Received: {type(model).__name__}"
+        )
+    copy = keras.models.clone_model(
+        model, clone_function=lambda layer: _quantized_layer(layer, weight_bits,
+                                                             activation_bits))
+    for source, target in zip(model.layers, copy.layers, strict=True):
+        for value, variable in zip(source.weights, target.weights):
+            variable.assign(value)
+    copy.name = name or f"{model.name}_w{weight_bits}a{activation_bits}"
+    return copy

@@ -44,10 +44,16 @@ def test_channel_relation_map_is_the_channel_cosine_similarity_matrix():
     np.testing.assert_allclose(np.diagonal(got, axis1=1, axis2=2), 1.0, atol=1e-5)
     np.testing.assert_allclose(got, np.transpose(got, (0, 2, 1)), atol=1e-6)
     dead = P_FEATURES[1].copy()
-    dead[..., 3] = 0.0  # a dead ReLU channel: zero similarity, no NaN
-    got = channel_relation_map(dead).numpy()
+    dead[..., 3] = 0.0  # a dead ReLU channel: zero similarity, no NaN, no gradient through it
+    variable = tf.Variable(dead)
+    with tf.GradientTape() as tape:
+        got = channel_relation_map(variable)
+        loss = tf.reduce_sum(tf.abs(got - 0.5))
+    grad = tape.gradient(loss, variable).numpy()
+    got = got.numpy()
     assert np.all(np.isfinite(got)) and np.all(got[:, 3, :] == 0)
     np.testing.assert_allclose(got, numpy_relation_map(dead), atol=1e-5)
+    assert np.all(np.isfinite(grad)) and np.all(grad[..., 3] == 0) and np.abs(grad).max() < 100
     # invariant to a positive scale of a channel (cosine), not to the other model's weights
     scaled = P_FEATURES[0] * np.array([1, 2, 3, 4, 5, 6], np.float32)
     np.testing.assert_allclose(channel_relation_map(scaled), channel_relation_map(P_FEATURES[0]),

@@ -32,8 +32,6 @@ __all__ = [
     "relation_discrepancies",
 ]
 
-_EPSILON = 1e-12  # as in an L2 normalisation: a dead (all-zero) channel has zero similarities
-
 
 def output_discrepancy(full_precision_logits, quantized_logits):
     """``D_o = E_x[(1/K) ||P(x) - Q(x)||_1]``: mean absolute difference of the logits.
@@ -60,8 +58,10 @@ def channel_relation_map(features):
         features: ``[batch, ..., C]`` (channels last, e.g. ``[batch, H, W, C]``).
 
     Returns:
-        ``[batch, C, C]``: entry (i, j) is ``<f_i, f_j> / (max(||f_i||, eps) max(||f_j||, eps))``
-        with ``f_i`` channel i flattened over the spatial positions.
+        ``[batch, C, C]``: entry (i, j) is ``<f_i, f_j> / (||f_i|| ||f_j||)`` with ``f_i``
+        channel i flattened over the spatial positions. A dead (all-zero) channel, common
+        after a quantized ReLU, has similarity 0 and passes no gradient (dividing it by a small
+        epsilon instead would send a gradient of 1/epsilon back through it).
 
     Reference:
         Liu et al. 2021, Section 3.2 (channel relation map).
@@ -69,8 +69,10 @@ def channel_relation_map(features):
     features = tf.cast(features, tf.float32)
     batch, channels = tf.shape(features)[0], tf.shape(features)[-1]
     flat = tf.reshape(features, [batch, -1, channels])  # [batch, positions, C]
-    norms = tf.maximum(tf.norm(flat, axis=1, keepdims=True), _EPSILON)
-    unit = flat / norms
+    squared = tf.reduce_sum(tf.square(flat), axis=1, keepdims=True)
+    alive = squared > 0
+    norms = tf.where(alive, tf.sqrt(tf.where(alive, squared, 1.0)), 0.0)  # no NaN gradient at 0
+    unit = tf.math.divide_no_nan(flat, norms)
     return tf.matmul(unit, unit, transpose_a=True)
 
 

@@ -15,10 +15,11 @@ from tfgan_kit.quantize.fake_quant import (
     quantization_grid,
 )
 from tfgan_kit.quantize.layers import ActivationQuantizer, QuantConv2D, QuantDense, QuantReLU
-from tfgan_kit.quantize.model import quantize_model
+from tfgan_kit.quantize.model import calibrate_activation_ranges, quantize_model
 
 __all__ = [
     "ActivationQuantizer",
+    "calibrate_activation_ranges",
     "QuantConv2D",
     "QuantDense",
     "QuantReLU",

@@ -16,9 +16,9 @@ from __future__ import annotations
 import keras
 
 from tfgan_kit.quantize.fake_quant import check_bits
-from tfgan_kit.quantize.layers import QuantConv2D, QuantDense, QuantReLU
+from tfgan_kit.quantize.layers import ActivationQuantizer, QuantConv2D, QuantDense, QuantReLU
 
-__all__ = ["quantize_model"]
+__all__ = ["calibrate_activation_ranges", "quantize_model"]
 
 
 def _is_plain(layer, cls) -> bool:
@@ -77,3 +77,36 @@ def quantize_model(model: keras.Model, weight_bits: int, activation_bits: int,
             variable.assign(value)
     copy.name = name or f"{model.name}_w{weight_bits}a{activation_bits}"
     return copy
+
+
+def calibrate_activation_ranges(model: keras.Model, images, batch_size: int = 256) -> None:
+    """Grows every activation range of a quantized model to hold its activations on ``images``.
+
+    Runs ``model`` in training mode with its BatchNormalization layers frozen (inference mode),
+    so only the running ranges change: the calibration of a quantized model without
+    fine-tuning (on real images it uses data; on noise it stays data-free).
+
+    Args:
+        model: a model from :func:`quantize_model`.
+        images: ``[n, ...]`` inputs.
+        batch_size: images per forward pass. Defaults to `256`.
+
+    Raises:
+        ValueError: when ``model`` has no activation quantizer.
+
+    Reference:
+        Liu et al. 2021, Section 3.1 (running activation ranges of the quantized model).
+    """
+    if not any(isinstance(layer, ActivationQuantizer) for layer in model._flatten_layers()):
+        raise ValueError(f"{model.name} has no activation quantizer: pass a model from "
+                         "quantize_model.")
+    norms = [layer for layer in model._flatten_layers()
+             if isinstance(layer, keras.layers.BatchNormalization) and layer.trainable]
+    for layer in norms:
+        layer.trainable = False
+    try:
+        for start in range(0, len(images), batch_size):
+            model(images[start:start + batch_size], training=True)
+    finally:
+        for layer in norms:
+            layer.trainable = True

@@ -28,13 +28,16 @@ def get_config() -> ml_collections.ConfigDict:
     # Model: P the digits CNN, Q its W4A4 copy, G the ZAQ/DFAD generator.
     config.model = ml_collections.ConfigDict()
     config.model.image_size = 8
+    config.model.width = 16  # filters of the CNN's first stage (16-16-32-32)
     config.model.teacher_epochs = 30
     config.model.teacher_path = config_dict.placeholder(str)  # None: train P in the builder
     config.model.feature_layers = ("relu_1", "relu_2", "relu_3", "relu_4")
     config.model.weight_bits = 4
     config.model.activation_bits = 4
+    config.model.range_momentum = 0.99  # None: the range of every activation seen (only grows)
     config.model.latent_dim = 256  # the authors' nz
     config.model.base_filters = 64  # the authors' ngf
+    config.model.normalize_output = False  # G's images stay in [-1, 1], the digits' range
     config.model.q_steps = 5  # Q updates per G update (Liu et al. 2021, Section 3.3)
     config.model.alpha = 1.0  # weight of D_f
     config.model.beta = 0.1  # weight of G's activation term
@@ -43,14 +46,14 @@ def get_config() -> ml_collections.ConfigDict:
     # Training: Q by SGD(0.1, momentum 0.9, weight decay 5e-4), G by Adam(1e-3): the authors'.
     config.train = ml_collections.ConfigDict()
     config.train.batch_size = 256
-    config.train.epochs = 20
+    config.train.epochs = 4
     config.train.steps_per_epoch = 60  # the authors' epoch_itrs
     config.train.steps_per_execution = 1
     config.train.q_optimizer = {"name": "sgd", "learning_rate": 0.1, "momentum": 0.9,
                                 "weight_decay": 5e-4}
     config.train.g_optimizer = {"name": "adam", "learning_rate": 1e-3}
     config.train.jit_compile = False
-    config.train.sample_every_epochs = 5
+    config.train.sample_every_epochs = 2
     config.train.num_samples = 64  # generated images
     config.train.verbose = "auto"
     return config

@@ -120,7 +120,7 @@ def test_export_round_trip_serves_the_quantized_classifier(tmp_path):
 
 
 def tiny(config):
-    config.model.update(teacher_epochs=1, base_filters=4, latent_dim=LATENT)
+    config.model.update(teacher_epochs=1, base_filters=4, latent_dim=LATENT, width=4, q_steps=1)
     config.train.update(batch_size=8, epochs=1, steps_per_epoch=2, sample_every_epochs=1,
                         num_samples=4, verbose="0")
     return config
@@ -133,6 +133,7 @@ def test_configs_have_the_paper_settings_and_train_export_through_train_and_eval
     assert (config.scheme, config.data.name) == ("zaq", "none")
     assert (config.model.weight_bits, config.model.activation_bits) == (4, 4)
     assert (config.model.q_steps, config.model.alpha, config.model.beta) == (5, 1.0, 0.1)
+    assert (config.model.latent_dim, config.model.base_filters) == (256, 64)
     assert dict(config.train.q_optimizer) == {"name": "sgd", "learning_rate": 0.1,
                                               "momentum": 0.9, "weight_decay": 5e-4}
     assert dict(config.train.g_optimizer) == {"name": "adam", "learning_rate": 1e-3}

@@ -7,6 +7,7 @@ import tensorflow as tf
 
 from tfgan_kit.quantize import (
     ActivationQuantizer,
+    calibrate_activation_ranges,
     QuantConv2D,
     QuantDense,
     QuantReLU,
@@ -109,6 +110,29 @@ def test_activations_after_every_relu_use_the_running_range():
                                numpy_quantize(pre, 0.0, seen_max, 4), atol=1e-5)
 
 
+def test_range_momentum_keeps_moving_averages_of_the_batch_ranges():
+    quantizer = ActivationQuantizer(4, momentum=0.9)
+    batches = [np.random.default_rng(s).normal(size=(4, 3)).astype(np.float32) * (s + 1)
+               for s in range(3)]
+    lo, hi = batches[0].min(), batches[0].max()  # the first batch sets the range
+    quantizer(batches[0], training=True)
+    for x in batches[1:]:
+        lo, hi = 0.9 * lo + 0.1 * x.min(), 0.9 * hi + 0.1 * x.max()
+        got = quantizer(x, training=True).numpy()
+        np.testing.assert_allclose([float(quantizer.range_min), float(quantizer.range_max)],
+                                   [lo, hi], rtol=1e-5)
+        np.testing.assert_allclose(got, numpy_quantize(np.clip(x, lo, hi), lo, hi, 4),
+                                   atol=1e-5)
+    before = float(quantizer.range_max)
+    quantizer(batches[2] * 10, training=False)  # inference leaves the range alone
+    assert float(quantizer.range_max) == before
+    quantized = quantize_model(small_cnn(), 4, 4, range_momentum=0.5)
+    assert quantized.get_layer("relu_b").activation_quantizer.momentum == 0.5
+    with pytest.raises(ValueError, match=r"`range_momentum` must be None or in \[0, 1\). "
+                                         r"Received: range_momentum=1.5"):
+        quantize_model(small_cnn(), 4, 4, range_momentum=1.5)
+
+
 def test_straight_through_gradients_reach_every_trainable_weight():
     model = small_cnn()
     quantized = quantize_model(model, weight_bits=4, activation_bits=4)
@@ -181,3 +205,20 @@ def test_bad_arguments_are_refused_with_the_value():
     with pytest.raises(ValueError, match="must be a built keras.Sequential or functional .* "
                                          "Received: Subclassed"):
         quantize_model(Subclassed(), 4, 4)
+
+
+def test_calibration_sets_the_ranges_and_leaves_batch_norm_alone():
+    model = small_cnn()
+    quantized = quantize_model(model, 4, 4)
+    moving = [w.numpy() for w in quantized.get_layer("bn").weights]
+    x = images(40)
+    calibrate_activation_ranges(quantized, x, batch_size=64)  # one pass: the ranges of x
+    for w, before in zip(quantized.get_layer("bn").weights, moving):
+        np.testing.assert_array_equal(w.numpy(), before)
+    assert quantized.get_layer("bn").trainable
+    relu_in = keras.Model(quantized.inputs[0], quantized.get_layer("conv_b").output)
+    np.testing.assert_allclose(
+        float(quantized.get_layer("relu_b").activation_quantizer.range_max),
+        np.maximum(relu_in(x, training=False).numpy(), 0).max(), rtol=1e-5)
+    with pytest.raises(ValueError, match="cnn has no activation quantizer"):
+        calibrate_activation_ranges(model, x)

@@ -192,10 +192,12 @@ def build_zaq(config, spec) -> ZAQ:
     del spec  # no data
     m = config.model
     classifier = train_digits_cnn(m.image_size, epochs=m.teacher_epochs, seed=config.seed,
-                                  path=m.get("teacher_path"))
+                                  path=m.get("teacher_path"), width=m.width)
     teacher = with_features(classifier, tuple(m.feature_layers), name="teacher")
-    quantized = quantize_model(teacher, m.weight_bits, m.activation_bits, name="quantized")
-    generator = zaq_generator(m.latent_dim, (m.image_size, m.image_size, 1), m.base_filters)
+    quantized = quantize_model(teacher, m.weight_bits, m.activation_bits, name="quantized",
+                               range_momentum=m.range_momentum)
+    generator = zaq_generator(m.latent_dim, (m.image_size, m.image_size, 1), m.base_filters,
+                              normalize_output=m.normalize_output)
     model = ZAQ(generator, teacher, quantized, latent_dim=m.latent_dim, q_steps=m.q_steps,
                 alpha=m.alpha, beta=m.beta, weight_momentum=m.weight_momentum, seed=config.seed)
     model.evaluation_data = digits_split(m.image_size, config.seed)[1]

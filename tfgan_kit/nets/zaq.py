@@ -3,7 +3,8 @@
 * :func:`zaq_generator`: the generator of the ZAQ code (from DFAD, Fang et al. 2019): a linear
   projection of z to ``2*base x (s/4) x (s/4)``, BatchNorm, two nearest 2x upsamplings each
   followed by 3x3 convolutions with BatchNorm and LeakyReLU(0.2), a 3x3 convolution to the image
-  channels, tanh, and a final BatchNorm without scale or offset.
+  channels and tanh (the authors' final BatchNorm without scale or offset standardises images
+  for their standardised CIFAR inputs; it is optional here, where images are in [-1, 1]).
 * :func:`digits_cnn`: a small classifier of the 8x8 digits in the layout ZAQ quantizes (ResNet
   and VGG stages): [Conv3x3-BN-ReLU] x 2, max-pool, [Conv3x3-BN-ReLU] x 2, global average pool,
   Dense logits.
@@ -32,13 +33,16 @@ DIGITS_CNN_FEATURES = ("relu_1", "relu_2", "relu_3", "relu_4")
 
 
 def zaq_generator(latent_dim: int, image_shape: Sequence[int], base_filters: int = 64,
-                  name: str = "generator") -> keras.Model:
+                  normalize_output: bool = False, name: str = "generator") -> keras.Model:
     """ZAQ's generator ``z -> images`` (the authors' ``network.gan.Generator``).
 
     Args:
         latent_dim: width of z (the authors use 256).
         image_shape: ``(s, s, channels)`` with ``s`` divisible by 4.
         base_filters: ``ngf``. Defaults to `64`.
+        normalize_output: end with the authors' BatchNorm without scale or offset, for
+            classifiers of standardised inputs (their CIFAR models); without it the tanh output
+            stays in [-1, 1], this library's image range. Defaults to `False`.
         name: model name. Defaults to `"generator"`.
 
     Returns:
@@ -68,9 +72,10 @@ def zaq_generator(latent_dim: int, image_shape: Sequence[int], base_filters: int
         h = layers.Conv2D(filters, 3, padding="same", name=f"conv_{index}")(h)
         h = layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=f"bn_{index}")(h)
         h = layers.LeakyReLU(0.2, name=f"lrelu_{index}")(h)
-    h = layers.Conv2D(channels, 3, padding="same", activation="tanh", name="to_image")(h)
-    images = layers.BatchNormalization(momentum=0.9, epsilon=1e-5, center=False, scale=False,
-                                       name="bn_out")(h)
+    images = layers.Conv2D(channels, 3, padding="same", activation="tanh", name="to_image")(h)
+    if normalize_output:
+        images = layers.BatchNormalization(momentum=0.9, epsilon=1e-5, center=False,
+                                           scale=False, name="bn_out")(images)
     return keras.Model(z, images, name=name)
 
 
@@ -123,7 +128,7 @@ def digits_split(image_size: int = 8, seed: int = 0):
 
 
 def train_digits_cnn(image_size: int = 8, epochs: int = 30, seed: int = 0,
-                     path: str | None = None) -> keras.Model:
+                     path: str | None = None, width: int = 32) -> keras.Model:
     """The full-precision model P: :func:`digits_cnn` trained on the train split, or loaded.
 
     Adam 1e-3, batch 64, cross-entropy, a seeded order; a few seconds on a CPU.
@@ -133,6 +138,7 @@ def train_digits_cnn(image_size: int = 8, epochs: int = 30, seed: int = 0,
         epochs: training epochs. Defaults to `30`.
         seed: seed of the split, initialisers and order. Defaults to `0`.
         path: optional ``.keras`` file: loaded if it exists, written after training if not.
+        width: filters of the first stage of :func:`digits_cnn`. Defaults to `32`.
 
     Returns:
         The trained classifier (``images -> logits``).
@@ -148,7 +154,7 @@ def train_digits_cnn(image_size: int = 8, epochs: int = 30, seed: int = 0,
                              f"{(image_size, image_size, 1)}: delete it or pass another path.")
         return model
     (images, labels), _ = digits_split(image_size, seed)
-    model = digits_cnn(image_size, seed=seed)
+    model = digits_cnn(image_size, width=width, seed=seed)
     model.compile(keras.optimizers.Adam(1e-3),
                   keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     rng = np.random.default_rng(seed + 1)

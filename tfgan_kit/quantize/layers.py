@@ -6,8 +6,10 @@
   :class:`ActivationQuantizer`.
 * :class:`QuantReLU`: a ReLU layer followed by an :class:`ActivationQuantizer`.
 * :class:`ActivationQuantizer`: per-tensor fake quantization to ``activation_bits`` over the
-  running range ``[min, max]`` of every activation seen in training (the range only grows; it
-  starts at ``[0, 0]``, so it always holds 0). Under ``tf.distribute`` the batch range is that of
+  running range ``[min, max]`` of the activations seen in training: by default every one seen
+  (the range only grows; it starts at ``[0, 0]``, so it always holds 0, as the authors'
+  ``QuantAct``), or with ``range_momentum`` an exponential moving average of the batch ranges
+  (as TensorFlow's quantization-aware training keeps them). Under ``tf.distribute`` the batch range is that of
   the global batch (gathered from every replica), so every replica keeps the same range.
 
 Reference:
@@ -38,24 +40,31 @@ def _global_extreme(value, reduce):
 class ActivationQuantizer(keras.layers.Layer):
     """Per-tensor fake quantization of activations over their running ``[min, max]`` range.
 
-    In training (``training=True``) the range first grows to hold the batch, then the batch is
+    In training (``training=True``) the range is first updated with the batch, then the batch is
     quantized; at inference the stored range is used, values outside it are clamped (gradient 0
     there). Before any training call (range ``[0, 0]``) the batch's own range is used.
 
     Args:
         bits: activation bit width, in [2, 16].
+        momentum: ``None`` for the range of every activation seen (it only grows), or ``m`` in
+            [0, 1) for ``range <- m range + (1 - m) batch range`` (the first batch sets it).
+            Defaults to `None`.
         **kwargs: passed to ``keras.layers.Layer``.
 
     Raises:
-        ValueError: for ``bits`` outside [2, 16].
+        ValueError: for ``bits`` outside [2, 16] or ``momentum`` outside [0, 1).
 
     Reference:
         Liu et al. 2021, Section 3.1; the authors' ``QuantAct`` (running min/max).
     """
 
-    def __init__(self, bits: int, **kwargs):
+    def __init__(self, bits: int, momentum: float | None = None, **kwargs):
         super().__init__(**kwargs)
         self.bits = check_bits("activation_bits", bits)
+        if momentum is not None and not 0.0 <= float(momentum) < 1.0:
+            raise ValueError("`range_momentum` must be None or in [0, 1). Received: "
+                             f"range_momentum={momentum!r}")
+        self.momentum = None if momentum is None else float(momentum)
         self.range_min = self.add_weight(name="range_min", shape=(), initializer="zeros",
                                          trainable=False, aggregation="only_first_replica")
         self.range_max = self.add_weight(name="range_max", shape=(), initializer="zeros",
@@ -68,19 +77,30 @@ class ActivationQuantizer(keras.layers.Layer):
         batch_min = _global_extreme(tf.reduce_min(tf.stop_gradient(inputs)), tf.reduce_min)
         batch_max = _global_extreme(tf.reduce_max(tf.stop_gradient(inputs)), tf.reduce_max)
         if training:
-            self.range_min.assign(tf.minimum(self.range_min, batch_min))
-            self.range_max.assign(tf.maximum(self.range_max, batch_max))
+            self._update_range(batch_min, batch_max)
         lo = tf.convert_to_tensor(self.range_min)
         hi = tf.convert_to_tensor(self.range_max)
         calibrated = hi > lo
         lo, hi = tf.where(calibrated, lo, batch_min), tf.where(calibrated, hi, batch_max)
         return fake_quantize(inputs, lo, hi, self.bits)
 
+    def _update_range(self, batch_min, batch_max):
+        if self.momentum is None:
+            self.range_min.assign(tf.minimum(self.range_min, batch_min))
+            self.range_max.assign(tf.maximum(self.range_max, batch_max))
+            return
+        started = self.range_max > self.range_min
+        m = self.momentum
+        self.range_min.assign(tf.where(started, m * self.range_min + (1 - m) * batch_min,
+                                       batch_min))
+        self.range_max.assign(tf.where(started, m * self.range_max + (1 - m) * batch_max,
+                                       batch_max))
+
     def compute_output_shape(self, input_shape):
         return input_shape
 
     def get_config(self):
-        return {**super().get_config(), "bits": self.bits}
+        return {**super().get_config(), "bits": self.bits, "momentum": self.momentum}
 
 
 def _is_relu(activation) -> bool:
@@ -94,6 +114,8 @@ class QuantConv2D(keras.layers.Conv2D):
     Args:
         weight_bits: kernel bit width, in [2, 16].
         activation_bits: bit width of the quantizer after a fused ReLU, in [2, 16].
+        range_momentum: that quantizer's range momentum (:class:`ActivationQuantizer`).
+            Defaults to `None`.
         **kwargs: ``keras.layers.Conv2D`` arguments.
 
     Raises:
@@ -103,12 +125,15 @@ class QuantConv2D(keras.layers.Conv2D):
         Liu et al. 2021, Section 3.1; the authors' ``Quant_Conv2d``.
     """
 
-    def __init__(self, *args, weight_bits: int, activation_bits: int, **kwargs):
+    def __init__(self, *args, weight_bits: int, activation_bits: int,
+                 range_momentum: float | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.weight_bits = check_bits("weight_bits", weight_bits)
         self.activation_bits = check_bits("activation_bits", activation_bits)
-        self.activation_quantizer = (ActivationQuantizer(activation_bits, name="act_quant")
-                                     if _is_relu(self.activation) else None)
+        self.activation_quantizer = (
+            ActivationQuantizer(activation_bits, range_momentum, name="act_quant")
+            if _is_relu(self.activation) else None)
+        self.range_momentum = range_momentum
 
     def quantized_kernel(self):
         """The kernel on its per-output-channel ``weight_bits`` grid (straight-through)."""
@@ -129,7 +154,7 @@ class QuantConv2D(keras.layers.Conv2D):
 
     def get_config(self):
         return {**super().get_config(), "weight_bits": self.weight_bits,
-                "activation_bits": self.activation_bits}
+                "activation_bits": self.activation_bits, "range_momentum": self.range_momentum}
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
@@ -139,6 +164,8 @@ class QuantDense(keras.layers.Dense):
     Args:
         weight_bits: kernel bit width, in [2, 16].
         activation_bits: bit width of the quantizer after a fused ReLU, in [2, 16].
+        range_momentum: that quantizer's range momentum (:class:`ActivationQuantizer`).
+            Defaults to `None`.
         **kwargs: ``keras.layers.Dense`` arguments.
 
     Raises:
@@ -148,12 +175,15 @@ class QuantDense(keras.layers.Dense):
         Liu et al. 2021, Section 3.1; the authors' ``Quant_Linear``.
     """
 
-    def __init__(self, *args, weight_bits: int, activation_bits: int, **kwargs):
+    def __init__(self, *args, weight_bits: int, activation_bits: int,
+                 range_momentum: float | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.weight_bits = check_bits("weight_bits", weight_bits)
         self.activation_bits = check_bits("activation_bits", activation_bits)
-        self.activation_quantizer = (ActivationQuantizer(activation_bits, name="act_quant")
-                                     if _is_relu(self.activation) else None)
+        self.activation_quantizer = (
+            ActivationQuantizer(activation_bits, range_momentum, name="act_quant")
+            if _is_relu(self.activation) else None)
+        self.range_momentum = range_momentum
 
     def quantized_kernel(self):
         """The kernel on its per-output-unit ``weight_bits`` grid (straight-through)."""
@@ -172,7 +202,7 @@ class QuantDense(keras.layers.Dense):
 
     def get_config(self):
         return {**super().get_config(), "weight_bits": self.weight_bits,
-                "activation_bits": self.activation_bits}
+                "activation_bits": self.activation_bits, "range_momentum": self.range_momentum}
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
@@ -182,6 +212,8 @@ class QuantReLU(keras.layers.Layer):
 
     Args:
         activation_bits: bit width, in [2, 16].
+        range_momentum: the quantizer's range momentum (:class:`ActivationQuantizer`).
+            Defaults to `None`.
         max_value, negative_slope, threshold: as in ``keras.layers.ReLU``. Default to `None`,
             `0.0`, `0.0`.
         **kwargs: passed to ``keras.layers.Layer``.
@@ -193,12 +225,14 @@ class QuantReLU(keras.layers.Layer):
         Liu et al. 2021, Section 3.1; the authors' ``QuantAct`` after each ReLU.
     """
 
-    def __init__(self, activation_bits: int, max_value=None, negative_slope: float = 0.0,
-                 threshold: float = 0.0, **kwargs):
+    def __init__(self, activation_bits: int, range_momentum: float | None = None,
+                 max_value=None, negative_slope: float = 0.0, threshold: float = 0.0, **kwargs):
         super().__init__(**kwargs)
         self.activation_bits = check_bits("activation_bits", activation_bits)
+        self.range_momentum = range_momentum
         self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
-        self.activation_quantizer = ActivationQuantizer(activation_bits, name="act_quant")
+        self.activation_quantizer = ActivationQuantizer(activation_bits, range_momentum,
+                                                        name="act_quant")
 
     def build(self, input_shape):
         self.activation_quantizer.build(input_shape)
@@ -213,5 +247,5 @@ class QuantReLU(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "activation_bits": self.activation_bits,
-                "max_value": self.max_value, "negative_slope": self.negative_slope,
+                "range_momentum": self.range_momentum, "max_value": self.max_value, "negative_slope": self.negative_slope,
                 "threshold": self.threshold}

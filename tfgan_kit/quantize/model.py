@@ -25,23 +25,22 @@ def _is_plain(layer, cls) -> bool:
     return type(layer) is cls  # subclasses (already quantized, custom) are not replaced
 
 
-def _quantized_layer(layer, weight_bits: int, activation_bits: int):
+def _quantized_layer(layer, weight_bits: int, activation_bits: int, range_momentum):
     config = layer.get_config()
+    bits = {"activation_bits": activation_bits, "range_momentum": range_momentum}
     if _is_plain(layer, keras.layers.Conv2D):
-        return QuantConv2D.from_config({**config, "weight_bits": weight_bits,
-                                        "activation_bits": activation_bits})
+        return QuantConv2D.from_config({**config, "weight_bits": weight_bits, **bits})
     if _is_plain(layer, keras.layers.Dense):
-        return QuantDense.from_config({**config, "weight_bits": weight_bits,
-                                       "activation_bits": activation_bits})
+        return QuantDense.from_config({**config, "weight_bits": weight_bits, **bits})
     if _is_plain(layer, keras.layers.ReLU):
-        return QuantReLU.from_config({**config, "activation_bits": activation_bits})
+        return QuantReLU.from_config({**config, **bits})
     if _is_plain(layer, keras.layers.Activation) and config["activation"] == "relu":
-        return QuantReLU(activation_bits, name=config["name"])
+        return QuantReLU(activation_bits, range_momentum, name=config["name"])
     return layer.__class__.from_config(config)
 
 
 def quantize_model(model: keras.Model, weight_bits: int, activation_bits: int,
-                   name: str | None = None) -> keras.Model:
+                   name: str | None = None, range_momentum: float | None = None) -> keras.Model:
     """A fake-quantized copy of a Sequential or functional Keras model.
 
     Args:
@@ -49,20 +48,26 @@ def quantize_model(model: keras.Model, weight_bits: int, activation_bits: int,
         weight_bits: bit width of Conv2D / Dense kernels (per output channel), in [2, 16].
         activation_bits: bit width of the activations after each ReLU (per tensor), in [2, 16].
         name: name of the copy. Defaults to `f"{model.name}_w{weight_bits}a{activation_bits}"`.
+        range_momentum: ``None`` to keep every activation range as the range of all activations
+            seen in training (the authors' ``QuantAct``), or a momentum in [0, 1) for moving
+            averages of the batch ranges. Defaults to `None`.
 
     Returns:
         A new model of the same structure and weights, with quantized layers; the original is
         untouched. Its activation ranges start at ``[0, 0]`` and grow in training calls.
 
     Raises:
-        ValueError: for a bit width outside [2, 16] or a model that is not Sequential or
-            functional.
+        ValueError: for a bit width outside [2, 16], a ``range_momentum`` outside [0, 1), or a
+            model that is not Sequential or functional.
 
     Reference:
         Liu et al. 2021, Section 3.1.
     """
     weight_bits = check_bits("weight_bits", weight_bits)
     activation_bits = check_bits("activation_bits", activation_bits)
+    if range_momentum is not None and not 0.0 <= float(range_momentum) < 1.0:
+        raise ValueError("`range_momentum` must be None or in [0, 1). Received: "
+                         f"range_momentum={range_momentum!r}")
     functional = isinstance(model, keras.Model) and isinstance(model, keras.Function)
     if not (isinstance(model, keras.Sequential) or functional) or not model.built:
         raise ValueError(
@@ -71,7 +76,7 @@ def quantize_model(model: keras.Model, weight_bits: int, activation_bits: int,
         )
     copy = keras.models.clone_model(
         model, clone_function=lambda layer: _quantized_layer(layer, weight_bits,
-                                                             activation_bits))
+                                                             activation_bits, range_momentum))
     for source, target in zip(model.layers, copy.layers, strict=True):
         for value, variable in zip(source.weights, target.weights):
             variable.assign(value)

@@ -6,7 +6,6 @@ import pytest
 import tensorflow as tf
 
 from configs import zaq_digits, zaq_digits_w6a8
-from tfgan_kit.export import export_model
 from tfgan_kit.losses import layer_weight_update, output_discrepancy, relation_discrepancies
 from tfgan_kit.models.zaq import ZAQ
 from tfgan_kit.nets.zaq import DIGITS_CNN_FEATURES, digits_cnn, with_features, zaq_generator
@@ -94,31 +93,6 @@ def test_train_step_is_q_steps_of_q_then_one_generator_step():
     assert int(model.step_count) == 1 and not model.teacher.trainable
 
 
-def test_export_round_trip_serves_the_quantized_classifier(tmp_path):
-    model = make_zaq(q_steps=1)
-    model.fit(tf.data.Dataset.from_tensors(tf.zeros([4])).repeat(), steps_per_epoch=2,
-              epochs=1, verbose=0)
-    folder = str(tmp_path / "export")
-    export_model(model, folder)
-    loaded = tf.saved_model.load(folder)
-    assert set(loaded.signatures) == {"serving_default"}
-    serve = loaded.signatures["serving_default"]
-    assert set(serve.structured_input_signature[1]) == {"images"}
-    x = np.random.default_rng(0).uniform(-1, 1, (5, 8, 8, 1)).astype(np.float32)
-    probabilities = serve(images=tf.constant(x))["probabilities"].numpy()
-    np.testing.assert_allclose(probabilities, model.classify(x).numpy(), atol=1e-5)
-    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
-    with pytest.raises(tf.errors.InvalidArgumentError, match=r"`images` of serving_default "
-                                                             r"must have shape \[batch, 8, 8, 1\]"):
-        serve(images=tf.zeros([2, 9, 9, 1]))
-    path = str(tmp_path / "zaq.keras")
-    model.save(path)
-    restored = keras.models.load_model(path, safe_mode=True)
-    assert isinstance(restored, ZAQ) and restored.q_steps == 1
-    np.testing.assert_allclose(restored.classify(x), model.classify(x), atol=1e-6)
-    np.testing.assert_allclose(restored.layer_weights.numpy(), model.layer_weights.numpy())
-
-
 def tiny(config):
     config.model.update(teacher_epochs=1, base_filters=4, latent_dim=LATENT, width=4, q_steps=1)
     config.train.update(batch_size=8, epochs=1, steps_per_epoch=2, sample_every_epochs=1,
@@ -126,7 +100,17 @@ def tiny(config):
     return config
 
 
-def test_configs_have_the_paper_settings_and_train_export_through_train_and_evaluate(tmp_path):
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """The default config, shrunk, trained and exported by train_and_evaluate (train.py's path)."""
+    root = tmp_path_factory.mktemp("zaq")
+    config = tiny(zaq_digits.get_config())
+    config.model.teacher_path = str(root / "teacher.keras")
+    model = train_and_evaluate(config, str(root / "run"), export_dir=str(root / "export"))
+    return model, config, root
+
+
+def test_configs_have_the_paper_settings():
     w6a8 = zaq_digits_w6a8.get_config()
     assert (w6a8.model.weight_bits, w6a8.model.activation_bits) == (6, 8)
     config = zaq_digits.get_config()
@@ -137,16 +121,32 @@ def test_configs_have_the_paper_settings_and_train_export_through_train_and_eval
     assert dict(config.train.q_optimizer) == {"name": "sgd", "learning_rate": 0.1,
                                               "momentum": 0.9, "weight_decay": 5e-4}
     assert dict(config.train.g_optimizer) == {"name": "adam", "learning_rate": 1e-3}
-    config = tiny(config)
-    config.model.teacher_path = str(tmp_path / "teacher.keras")
-    model = train_and_evaluate(config, str(tmp_path / "run"),
-                               export_dir=str(tmp_path / "export"))
+
+
+def test_train_and_evaluate_exports_the_quantized_classifier(trained):
+    model, _, root = trained
     assert isinstance(model, ZAQ) and int(model.step_count) == 2
-    assert (tmp_path / "teacher.keras").exists()  # P is written once, then loaded
-    serve = tf.saved_model.load(str(tmp_path / "export")).signatures["serving_default"]
-    x = model.evaluation_data[0][:3]
-    np.testing.assert_allclose(serve(images=tf.constant(x))["probabilities"],
-                               model.classify(x), atol=1e-5)
+    loaded = tf.saved_model.load(str(root / "export"))
+    assert set(loaded.signatures) == {"serving_default"}
+    serve = loaded.signatures["serving_default"]
+    assert set(serve.structured_input_signature[1]) == {"images"}
+    x = model.evaluation_data[0][:5]
+    probabilities = serve(images=tf.constant(x))["probabilities"].numpy()
+    np.testing.assert_allclose(probabilities, model.classify(x).numpy(), atol=1e-5)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"`images` of serving_default "
+                                                             r"must have shape \[batch, 8, 8, 1\]"):
+        serve(images=tf.zeros([2, 9, 9, 1]))
+
+
+def test_keras_file_round_trip_and_the_teacher_is_loaded_not_retrained(trained):
+    model, config, root = trained
+    restored = keras.models.load_model(str(root / "run" / "model.keras"), safe_mode=True)
+    assert isinstance(restored, ZAQ) and restored.q_steps == 1 and not restored.teacher.trainable
+    x = model.evaluation_data[0][:5]
+    np.testing.assert_allclose(restored.classify(x), model.classify(x), atol=1e-6)
+    np.testing.assert_allclose(restored.layer_weights.numpy(), model.layer_weights.numpy())
+    assert (root / "teacher.keras").exists()  # P was written once, then is loaded
     again = get_scheme("zaq")(config, get_dataset("none")(config, 8))
     for a, b in zip(again.teacher.weights, model.teacher.weights):
         np.testing.assert_array_equal(a.numpy(), b.numpy())

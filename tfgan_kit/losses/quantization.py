@@ -44,8 +44,8 @@ def output_discrepancy(full_precision_logits, quantized_logits):
         A scalar.
 
     Reference:
-        Liu et al. 2021, Section 3.2, output discrepancy (L1 rather than KL: KL vanishes when both models
-        are confident, so it cannot drive the generator).
+        Liu et al. 2021, Section 3.2, output discrepancy (L1 rather than KL: KL vanishes when
+        both models are confident, so it cannot drive the generator).
     """
     return tf.reduce_mean(tf.abs(tf.cast(full_precision_logits, tf.float32)
                                  - tf.cast(quantized_logits, tf.float32)))

@@ -9,8 +9,9 @@
   running range ``[min, max]`` of the activations seen in training: by default every one seen
   (the range only grows; it starts at ``[0, 0]``, so it always holds 0, as the authors'
   ``QuantAct``), or with ``range_momentum`` an exponential moving average of the batch ranges
-  (as TensorFlow's quantization-aware training keeps them). Under ``tf.distribute`` the batch range is that of
-  the global batch (gathered from every replica), so every replica keeps the same range.
+  (as TensorFlow's quantization-aware training keeps them). Under ``tf.distribute`` the batch
+  range is that of the global batch (gathered from every replica), so every replica keeps the
+  same range.
 
 Reference:
     Liu, Zhang, Wang, "Zero-shot Adversarial Quantization", CVPR 2021, Section 3.1 and the
@@ -247,5 +248,5 @@ class QuantReLU(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "activation_bits": self.activation_bits,
-                "range_momentum": self.range_momentum, "max_value": self.max_value, "negative_slope": self.negative_slope,
-                "threshold": self.threshold}
+                "range_momentum": self.range_momentum, "max_value": self.max_value,
+                "negative_slope": self.negative_slope, "threshold": self.threshold}

@@ -120,6 +120,9 @@ class ZAQ(AdversarialModel):
         return self.optimize("q", lambda: self.discrepancy(images)[:3])
 
     def train_step(self, data):
+        """One iteration of the game (Liu et al. 2021, Section 3.3): ``q_steps`` Q updates on
+        fresh ``G(z)``, one G update, then the moving average of the layer weights from the
+        layer discrepancies of G's step (averaged over replicas). ``data``: placeholders."""
         batch = batch_size(data)
         for k in range(self.q_steps):
             q_loss, _, _ = self.quantized_step(self.generator(self.noise(batch, k), training=True))

@@ -3,8 +3,8 @@
 Reference: Goodfellow et al. 2014 (minimax / non-saturating), Mao et al. 2017 (least squares),
 Arjovsky et al. 2017 and Gulrajani et al. 2017 (Wasserstein, gradient penalty), Petzka et al. 2018
 (one-sided penalty), Kodali et al. 2017 (DRAGAN), Karras et al. 2018 (drift), Zhao et al. 2017
-(EBGAN), Berthelot et al. 2017 (BEGAN), Nowozin et al. 2016 (f-GAN); see each function's
-docstring.
+(EBGAN), Berthelot et al. 2017 (BEGAN), Nowozin et al. 2016 (f-GAN), Liu et al. 2021 (ZAQ's
+discrepancies); see each function's docstring.
 """
 
 from tfgan_kit.losses.adversarial import (
@@ -53,6 +53,13 @@ from tfgan_kit.losses.penalties import (
     gradient_penalty,
     interpolate,
 )
+from tfgan_kit.losses.quantization import (
+    channel_relation_discrepancy,
+    channel_relation_map,
+    layer_weight_update,
+    output_discrepancy,
+    relation_discrepancies,
+)
 from tfgan_kit.losses.wasserstein import (
     wasserstein_discriminator_loss,
     wasserstein_generator_loss,
@@ -95,4 +102,9 @@ __all__ = [
     "conditional_entropy",
     "infogan_mutual_information",
     "marginal_entropy",
+    "channel_relation_discrepancy",
+    "channel_relation_map",
+    "layer_weight_update",
+    "output_discrepancy",
+    "relation_discrepancies",
 ]

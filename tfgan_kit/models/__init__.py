@@ -20,6 +20,7 @@ from tfgan_kit.models.outputs import Endpoint, Picture
 from tfgan_kit.models.progressive import ProgressiveGAN
 from tfgan_kit.models.wgan import WGAN
 from tfgan_kit.models.wgan_gp import WGANGP
+from tfgan_kit.models.zaq import ZAQ
 
 __all__ = [
     "ACGAN",
@@ -39,4 +40,5 @@ __all__ = [
     "ProgressiveGAN",
     "WGAN",
     "WGANGP",
+    "ZAQ",
 ]

@@ -11,6 +11,7 @@ from tfgan_kit.nets.progressive import (
     ProgressiveGenerator,
     feature_maps,
 )
+from tfgan_kit.nets.zaq import digits_cnn, train_digits_cnn, with_features, zaq_generator
 
 __all__ = [
     "ProgressiveDiscriminator",
@@ -20,4 +21,8 @@ __all__ = [
     "feature_maps",
     "mlp_discriminator",
     "mlp_generator",
+    "digits_cnn",
+    "train_digits_cnn",
+    "with_features",
+    "zaq_generator",
 ]

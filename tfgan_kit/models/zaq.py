@@ -1,0 +1,207 @@
+"""ZAQ (Liu et al., CVPR 2021): a generator and a quantized model play an adversarial game.
+
+A frozen full-precision model P, its fake-quantized copy Q (:func:`tfgan_kit.quantize.
+quantize_model`) and a generator G(z); no real data. Each iteration:
+
+1. ``q_steps`` (5) updates of Q descending ``L_Q = D_o + alpha D_f`` on fresh ``x = G(z)``
+   (knowledge transfer: Q imitates P where they disagree);
+2. one update of G ascending ``D_o + alpha D_f + beta E|P's last feature map|`` (discrepancy
+   estimation: G looks for inputs where P and Q disagree, and that activate P strongly, so
+   the samples are informative and diverse);
+
+with ``D_o`` the mean L1 distance of the logits and ``D_f`` the weighted L1 distance of the
+channel relation maps (:mod:`tfgan_kit.losses.quantization`); the layer weights are a moving
+average of the softmax of the layer discrepancies of G's step. P is run in inference mode, Q and
+G in training mode (Q's BatchNorm statistics and activation ranges follow the generated data).
+The export is Q: ``serving_default(images) -> {"probabilities"}``.
+
+Reference:
+    Liu, Zhang, Wang, "Zero-shot Adversarial Quantization", CVPR 2021, Section 3 (two-level
+    discrepancy modeling, the adversarial game and its alternating optimisation)
+    (https://arxiv.org/abs/2103.15263).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from tfgan_kit.data import batch_size
+from tfgan_kit.losses import channel_relation_discrepancy, layer_weight_update, output_discrepancy
+from tfgan_kit.models.base import AdversarialModel
+from tfgan_kit.models.outputs import Endpoint
+from tfgan_kit.optimizers import compile_scheme
+from tfgan_kit.quantize import quantize_model
+from tfgan_kit.registry import register_scheme
+
+__all__ = ["QuantizedAccuracy", "ZAQ", "build_zaq"]
+
+
+def _replica_mean(value):
+    """The mean of ``value`` over the replicas (identical on every replica)."""
+    context = tf.distribute.get_replica_context()
+    if context is None or tf.distribute.get_strategy().num_replicas_in_sync == 1:
+        return value
+    return context.all_reduce(tf.distribute.ReduceOp.MEAN, value)
+
+
+@keras.saving.register_keras_serializable(package="tfgan_kit")
+class ZAQ(AdversarialModel):
+    """Zero-shot adversarial quantization (Liu et al. 2021, Section 3).
+
+    Args:
+        generator: ``z [batch, latent_dim] -> images``.
+        teacher: the frozen full-precision model P, ``images -> [feature maps ..., logits]``
+            (see :func:`tfgan_kit.nets.zaq.with_features`).
+        quantized: Q, the trained quantized copy of P with the same outputs.
+        latent_dim: width of z.
+        q_steps: Q updates per G update. Defaults to `5`.
+        alpha: weight of D_f. Defaults to `1.0`.
+        beta: weight of the activation term of G's objective. Defaults to `0.1`.
+        weight_momentum: momentum of the moving average of the layer weights. Defaults to `0.9`.
+        seed: seed of every draw. Defaults to `0`.
+        **kwargs: passed to ``keras.Model``.
+
+    Raises:
+        ValueError: for bad ``q_steps``, ``alpha``, ``beta``, ``weight_momentum``, or P and Q
+            whose outputs are not ``[feature maps ..., logits]`` alike.
+    """
+
+    paper = 'Liu et al. 2021, "Zero-shot Adversarial Quantization", Section 3'
+    optimizer_nets = {"q": ("quantized",), "g": ("generator",)}
+    frozen_nets = ("teacher",)
+    log_names = ("q_loss", "g_loss", "output_discrepancy", "relation_discrepancy", "activation")
+    batch_kinds = ("none",)
+
+    def __init__(self, generator: keras.Model, teacher: keras.Model, quantized: keras.Model,
+                 latent_dim: int, q_steps: int = 5, alpha: float = 1.0, beta: float = 0.1,
+                 weight_momentum: float = 0.9, seed: int = 0, **kwargs: Any):
+        super().__init__({"generator": generator, "teacher": teacher, "quantized": quantized},
+                         latent_dim=latent_dim, seed=seed, **kwargs)
+        if isinstance(q_steps, bool) or not isinstance(q_steps, int) or q_steps < 1:
+            raise ValueError(f"`q_steps` must be a positive integer. Received: q_steps={q_steps!r}")
+        for key, value in (("alpha", alpha), ("beta", beta)):
+            if not float(value) >= 0:
+                raise ValueError(f"`{key}` must be >= 0. Received: {key}={value!r}")
+        if not 0 <= float(weight_momentum) < 1:
+            raise ValueError("`weight_momentum` must be in [0, 1). Received: "
+                             f"weight_momentum={weight_momentum!r}")
+        shapes = [[tuple(o.shape[1:]) for o in net.outputs] for net in (teacher, quantized)]
+        if len(shapes[0]) < 2 or shapes[0] != shapes[1]:
+            raise ValueError(
+                "ZAQ's teacher and quantized nets must both output [feature maps ..., logits] "
+                "(tfgan_kit.nets.zaq.with_features, then tfgan_kit.quantize.quantize_model). "
+                f"Received outputs {shapes[0]} and {shapes[1]}."
+            )
+        self.q_steps, self.alpha, self.beta = q_steps, float(alpha), float(beta)
+        self.weight_momentum = float(weight_momentum)
+        layers = len(shapes[0]) - 1
+        self.layer_weights = self.add_weight(
+            name="layer_weights", shape=(layers,), trainable=False,
+            initializer=keras.initializers.Constant(1.0 / layers),
+            aggregation="only_first_replica")
+        self.evaluation_data = None  # (images, labels) for the accuracy callback, set by builders
+
+    def discrepancy(self, images):
+        """``(D_o + alpha D_f, D_o, D_f, d, P's last feature map)`` on ``images``: P in inference
+        mode, Q in training mode (Liu et al. 2021, Section 3.2)."""
+        *p_features, p_logits = self.teacher(images, training=False)
+        *q_features, q_logits = self.quantized(images, training=True)
+        d_o = output_discrepancy(p_logits, q_logits)
+        d_f, per_layer = channel_relation_discrepancy(p_features, q_features, self.layer_weights)
+        return d_o + self.alpha * d_f, d_o, d_f, per_layer, p_features[-1]
+
+    def quantized_step(self, images):
+        """One update of Q down ``L_Q = D_o + alpha D_f`` on ``images``; returns the 3 values."""
+        images = tf.stop_gradient(images)
+        return self.optimize("q", lambda: self.discrepancy(images)[:3])
+
+    def train_step(self, data):
+        """One iteration of the game (Liu et al. 2021, Section 3.3): ``q_steps`` Q updates on
+        fresh ``G(z)``, one G update, then the moving average of the layer weights from the
+        layer discrepancies of G's step (averaged over replicas). ``data``: placeholders."""
+        batch = batch_size(data)
+        for k in range(self.q_steps):
+            q_loss, _, _ = self.quantized_step(self.generator(self.noise(batch, k), training=True))
+        z = self.noise(batch, stream=self.q_steps)
+
+        def generator_loss():
+            total, d_o, d_f, per_layer, last = self.discrepancy(self.generator(z, training=True))
+            activation = tf.reduce_mean(tf.abs(last))
+            return -total - self.beta * activation, d_o, d_f, per_layer, activation
+
+        g_loss, d_o, d_f, per_layer, activation = self.optimize("g", generator_loss)
+        self.layer_weights.assign(layer_weight_update(
+            self.layer_weights, _replica_mean(per_layer), self.weight_momentum))
+        return self.record(q_loss=q_loss, g_loss=g_loss, output_discrepancy=d_o,
+                           relation_discrepancy=d_f, activation=activation)
+
+    def classify(self, images, training: bool = False):
+        """Q's class probabilities ``[batch, K]``."""
+        return tf.nn.softmax(self.quantized(images, training=training)[-1], axis=-1)
+
+    def serving_endpoints(self) -> dict[str, Endpoint]:
+        """``serving_default(images) -> {"probabilities"}``: the quantized classifier Q."""
+        shape = tuple(self.teacher.inputs[0].shape[1:])
+        return {"serving_default": Endpoint(
+            fn=lambda images: {"probabilities": self.classify(images)},
+            inputs={"images": tf.TensorSpec((None, *shape), tf.float32, name="images")})}
+
+    def training_callbacks(self, config, workdir: str) -> list:
+        """Q's accuracy on ``evaluation_data`` (held-out real images) after every epoch."""
+        del config, workdir
+        if self.evaluation_data is None:
+            return []
+        return [QuantizedAccuracy(*self.evaluation_data)]
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "q_steps": self.q_steps, "alpha": self.alpha,
+                "beta": self.beta, "weight_momentum": self.weight_momentum}
+
+
+class QuantizedAccuracy(keras.callbacks.Callback):
+    """Adds ``accuracy``, Q's accuracy on held-out real images, to each epoch's logs.
+
+    Only this evaluation touches real data; training stays data-free (Liu et al. 2021, Sec. 4).
+
+    Args:
+        images: ``[n, ...]`` images in the classifier's input range.
+        labels: ``[n]`` int labels.
+    """
+
+    def __init__(self, images, labels):
+        super().__init__()
+        self.images, self.labels = np.asarray(images), np.asarray(labels)
+
+    def on_epoch_end(self, epoch, logs=None):
+        predicted = np.concatenate([
+            np.argmax(self.model.classify(self.images[i:i + 512]).numpy(), axis=-1)
+            for i in range(0, len(self.images), 512)])
+        if logs is not None:
+            logs["accuracy"] = float(np.mean(predicted == self.labels))
+
+
+@register_scheme("zaq")
+def build_zaq(config, spec) -> ZAQ:
+    """ZAQ on the embedded digits: P = :func:`tfgan_kit.nets.zaq.train_digits_cnn` (trained here,
+    or loaded from ``config.model.teacher_path``), Q = P quantized to ``config.model.weight_bits``
+    / ``activation_bits``, G = :func:`tfgan_kit.nets.zaq.zaq_generator`; the held-out digits
+    give the per-epoch accuracy."""
+    from tfgan_kit.nets.zaq import digits_split, train_digits_cnn, with_features, zaq_generator
+
+    del spec  # no data
+    m = config.model
+    classifier = train_digits_cnn(m.image_size, epochs=m.teacher_epochs, seed=config.seed,
+                                  path=m.get("teacher_path"), width=m.width)
+    teacher = with_features(classifier, tuple(m.feature_layers), name="teacher")
+    quantized = quantize_model(teacher, m.weight_bits, m.activation_bits, name="quantized",
+                               range_momentum=m.range_momentum)
+    generator = zaq_generator(m.latent_dim, (m.image_size, m.image_size, 1), m.base_filters,
+                              normalize_output=m.normalize_output)
+    model = ZAQ(generator, teacher, quantized, latent_dim=m.latent_dim, q_steps=m.q_steps,
+                alpha=m.alpha, beta=m.beta, weight_momentum=m.weight_momentum, seed=config.seed)
+    model.evaluation_data = digits_split(m.image_size, config.seed)[1]
+    return compile_scheme(model, config)

@@ -3,7 +3,8 @@
 Reference: Goodfellow et al. 2014 (minimax / non-saturating), Mao et al. 2017 (least squares),
 Arjovsky et al. 2017 and Gulrajani et al. 2017 (Wasserstein, gradient penalty), Petzka et al. 2018
 (one-sided penalty), Kodali et al. 2017 (DRAGAN), Karras et al. 2018 (drift), Zhao et al. 2017
-(EBGAN), Berthelot et al. 2017 (BEGAN), Nowozin et al. 2016 (f-GAN); see each function's
+(EBGAN), Berthelot et al. 2017 (BEGAN), Nowozin et al. 2016 (f-GAN), Isola et al. 2017
+(Pix2Pix), Zhu et al. 2017 (CycleGAN); see each function's
 docstring.
 """
 
@@ -53,6 +54,15 @@ from tfgan_kit.losses.penalties import (
     gradient_penalty,
     interpolate,
 )
+from tfgan_kit.losses.translation import (
+    cycle_consistency_loss,
+    cyclegan_discriminator_loss,
+    cyclegan_generator_loss,
+    identity_loss,
+    l1_distance,
+    pix2pix_discriminator_loss,
+    pix2pix_generator_loss,
+)
 from tfgan_kit.losses.wasserstein import (
     wasserstein_discriminator_loss,
     wasserstein_generator_loss,
@@ -95,4 +105,11 @@ __all__ = [
     "conditional_entropy",
     "infogan_mutual_information",
     "marginal_entropy",
+    "cycle_consistency_loss",
+    "cyclegan_discriminator_loss",
+    "cyclegan_generator_loss",
+    "identity_loss",
+    "l1_distance",
+    "pix2pix_discriminator_loss",
+    "pix2pix_generator_loss",
 ]

@@ -20,6 +20,8 @@ from tfgan_kit.models.outputs import Endpoint, Picture
 from tfgan_kit.models.progressive import ProgressiveGAN
 from tfgan_kit.models.wgan import WGAN
 from tfgan_kit.models.wgan_gp import WGANGP
+from tfgan_kit.models.pix2pix import Pix2Pix
+from tfgan_kit.models.cyclegan import CycleGAN
 
 __all__ = [
     "ACGAN",
@@ -39,4 +41,6 @@ __all__ = [
     "ProgressiveGAN",
     "WGAN",
     "WGANGP",
+    "Pix2Pix",
+    "CycleGAN",
 ]

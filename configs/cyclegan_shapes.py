@@ -43,7 +43,7 @@ def get_config() -> ml_collections.ConfigDict:
     # Training: Adam(2e-4, beta_1 0.5) (Section 4).
     config.train = ml_collections.ConfigDict()
     config.train.batch_size = 4
-    config.train.epochs = 3
+    config.train.epochs = 2
     config.train.steps_per_epoch = config_dict.placeholder(int)  # None: one pass over the data
     config.train.steps_per_execution = 1
     config.train.g_optimizer = {"name": "adam", "learning_rate": 2e-4, "beta_1": 0.5}

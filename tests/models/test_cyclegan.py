@@ -87,20 +87,41 @@ def test_train_step_is_the_g_step_of_eq_3_then_the_halved_d_step_on_pooled_image
     np.testing.assert_allclose(model.pool_b.images[:3], fake_b, atol=1e-5)
 
 
+def conv_net(name, activation):
+    """A one-convolution net: the distribution test checks the scheme's wiring (loss scaling,
+    the pools' gathered queries), on nets whose outputs depend smoothly on their weights."""
+    return keras.Sequential([keras.Input(SHAPE), keras.layers.Conv2D(1, 3, padding="same",
+                                                                     activation=activation)],
+                            name=name)
+
+
+def make_conv_cyclegan(initial=None):
+    keras.utils.set_random_seed(0)
+    nets = {"g_ab": conv_net("g_ab", "tanh"), "g_ba": conv_net("g_ba", "tanh"),
+            "d_a": conv_net("d_a", None), "d_b": conv_net("d_b", None)}
+    model = CycleGAN(**nets, pool_size=6)
+    if initial is not None:
+        for name, weights in initial.items():
+            getattr(model, name).set_weights(weights)
+    model.compile(g_optimizer=keras.optimizers.SGD(0.05), d_optimizer=keras.optimizers.SGD(0.05))
+    return model
+
+
 def test_two_replicas_take_the_single_replica_step_and_share_one_pool(mirrored_strategy):
     a, b = domains(12, seed=3)  # 3 steps of 4: the pool of 6 fills, then swaps
     data = tf.data.Dataset.from_tensor_slices((a, b)).batch(4)
-    single = make_cyclegan(lr=0.002, pool_size=6)
+    single = make_conv_cyclegan()
     initial = {n: getattr(single, n).get_weights() for n in single.net_names()}
     with mirrored_strategy.scope():
-        mirrored = make_cyclegan(lr=0.002, pool_size=6, initial=initial)
+        mirrored = make_conv_cyclegan(initial)
     single_logs = single.fit(data, epochs=1, verbose=0).history
     mirrored_logs = mirrored.fit(data, epochs=1, verbose=0).history
     for name in single.net_names():
         for x, y in zip(getattr(single, name).weights, getattr(mirrored, name).weights):
-            np.testing.assert_allclose(x.numpy(), y.numpy(), atol=1e-4, err_msg=name)
+            np.testing.assert_allclose(x.numpy(), y.numpy(), atol=1e-5, err_msg=name)
+    assert int(single.pool_a.count.numpy()) == int(mirrored.pool_a.count.numpy()) == 6
     np.testing.assert_allclose(single.pool_a.images.numpy(), mirrored.pool_a.images.numpy(),
-                               atol=1e-4)
+                               atol=1e-5)
     np.testing.assert_allclose(single_logs["d_loss"], mirrored_logs["d_loss"], rtol=1e-4)
 
 
@@ -118,7 +139,7 @@ def test_keras_round_trip_holds_the_pools_export_and_sample_cli(tmp_path):
     folder = str(tmp_path / "export")
     export_model(model, folder)
     signatures = tf.saved_model.load(folder).signatures
-    assert set(signatures) == {"a_to_b", "b_to_a"}
+    assert {"a_to_b", "b_to_a"} <= set(signatures)  # Keras adds serving_default = the first
     a, b = domains(2, seed=5)
     np.testing.assert_allclose(signatures["a_to_b"](images=tf.constant(a))["images"],
                                model.g_ab(a, training=False), atol=1e-5)
@@ -183,7 +204,7 @@ def test_configs_train_py_resume_and_decay(tmp_path):
     config.model.linear_decay_epochs = 1
     straight = train_and_evaluate(config, str(tmp_path / "straight"),
                                   export_dir=str(tmp_path / "export"))
-    assert set(tf.saved_model.load(str(tmp_path / "export")).signatures) == {"a_to_b", "b_to_a"}
+    assert {"a_to_b", "b_to_a"} <= set(tf.saved_model.load(str(tmp_path / "export")).signatures)
     np.testing.assert_allclose(float(straight.g_optimizer.learning_rate), 2e-4 / 2, rtol=1e-6)
 
     config.train.epochs = 1  # then resumed for the second epoch in a new model

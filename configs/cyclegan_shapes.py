@@ -10,7 +10,11 @@ norm and reflection padding; 70x70 PatchGANs; least squares; lambda 10; identity
 history pool of 50; Adam 2e-4, beta_1 0.5), narrower and with a larger batch than the paper's 1
 so that it runs on a CPU.
 
-MEASURED: see the end of this docstring (filled in from tests/models/test_cyclegan_learning.py).
+Measured on this 2-core machine (shared with four other jobs, load ~20): 2 epochs = 1,000 steps
+at batch 4 in 446 s; on 300 held-out images per domain the cycle error |F(G(a)) - a| +
+|G(F(b)) - b| fell from 2.024 (the untrained nets) to 0.197 (10.3x), and a small CNN trained on
+real images of the two domains (held-out accuracy 1.000) labels 97.3% of G(a) as filled shapes
+and 100% of F(b) as outlines (``pytest -q -s -m slow tests/models/test_cyclegan_learning.py``).
 """
 
 import ml_collections

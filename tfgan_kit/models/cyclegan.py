@@ -63,8 +63,8 @@ class CycleGAN(AdversarialModel):
         seed: seed of the pools' draws. Defaults to `0`.
 
     Raises:
-        ValueError: for a negative weight or pool size, or translators without a static input
-            shape.
+        ValueError: for a negative weight or pool size, translators without a static output
+            shape, or an identity loss between domains of different channel counts.
 
     Reference: Zhu et al. 2017, Eq. 3, Section 4 and Section 5.2.
     """
@@ -90,6 +90,10 @@ class CycleGAN(AdversarialModel):
         if any(None in shape for shape in shapes):
             raise ValueError(f"CycleGAN's history pools need translators with a static output "
                              f"shape. Received: {shapes}")
+        if self.identity_weight > 0 and shapes[0][-1] != shapes[1][-1]:
+            raise ValueError(f"The identity loss feeds each translator its own target domain, "
+                             f"which needs equal channel counts; the domains have {shapes[0][-1]}"
+                             f" and {shapes[1][-1]}: set identity_weight=0.")
         self.pool_a, self.pool_b = (HistoryPool(pool_size, name=f"pool_{d}") for d in "ab")
         self.pool_a.build((None, *shapes[0]))
         self.pool_b.build((None, *shapes[1]))

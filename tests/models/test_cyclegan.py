@@ -210,7 +210,7 @@ def shrunk(config):
     return config
 
 
-def test_configs_train_py_resume_and_decay(tmp_path):
+def test_configs_train_py_and_decay(tmp_path):
     paper = cyclegan_horse2zebra.get_config()
     assert (paper.model.residual_blocks, paper.model.g_base_filters, paper.model.cycle_weight,
             paper.model.identity_weight, paper.model.pool_size, paper.model.linear_decay_epochs,
@@ -219,15 +219,25 @@ def test_configs_train_py_resume_and_decay(tmp_path):
     config = shrunk(cyclegan_shapes.get_config())
     for key in ("g_optimizer", "d_optimizer"):
         assert dict(config.train[key]) == {"name": "adam", "learning_rate": 2e-4, "beta_1": 0.5}
-    straight = train_and_evaluate(config, str(tmp_path / "straight"),
-                                  export_dir=str(tmp_path / "export"))
+    config.train.epochs = 1
+    model = train_and_evaluate(config, str(tmp_path / "run"), export_dir=str(tmp_path / "export"))
     assert {"a_to_b", "b_to_a"} <= set(tf.saved_model.load(str(tmp_path / "export")).signatures)
-    assert straight.training_callbacks(config, "") == []
+    assert int(model.pool_a.count) == 4 and (tmp_path / "run" / "samples" / "epoch_0001.png").exists()
+    assert model.training_callbacks(config, "") == []
     config.model.linear_decay_epochs = 1
-    (decay,) = straight.training_callbacks(config, "")
-    assert (decay.base_rates, decay.epochs, decay.decay_epochs) == ({"g": 2e-4, "d": 2e-4}, 2, 1)
-    config.model.linear_decay_epochs = 0
+    (decay,) = model.training_callbacks(config, "")
+    assert (decay.base_rates, decay.epochs, decay.decay_epochs) == ({"g": 2e-4, "d": 2e-4}, 1, 1)
+    config.data.name = "paired_shapes"
+    with pytest.raises(ValueError, match="'cyclegan' trains on unpaired batches"):
+        train_and_evaluate(config, str(tmp_path / "other"))
 
+
+@pytest.mark.slow
+def test_a_resumed_run_continues_with_the_checkpointed_pools(tmp_path):
+    """~80 s: three short runs. The pools' images and count are in the checkpoint, so a run
+    resumed after epoch 1 ends with the uninterrupted run's pools and weights."""
+    config = shrunk(cyclegan_shapes.get_config())
+    straight = train_and_evaluate(config, str(tmp_path / "straight"))
     config.train.epochs = 1  # then resumed for the second epoch in a new model
     train_and_evaluate(config, str(tmp_path / "resumed"))
     config.train.epochs = 2
@@ -237,7 +247,3 @@ def test_configs_train_py_resume_and_decay(tmp_path):
     for name in straight.net_names():
         for x, y in zip(getattr(straight, name).weights, getattr(resumed, name).weights):
             np.testing.assert_allclose(x.numpy(), y.numpy(), atol=1e-5, err_msg=name)
-
-    config.data.name = "paired_shapes"
-    with pytest.raises(ValueError, match="'cyclegan' trains on unpaired batches"):
-        train_and_evaluate(config, str(tmp_path / "other"))

@@ -1,4 +1,5 @@
-"""Data pipelines: embedded digits, 2-D Gaussian mixtures, tensorflow-datasets images.
+"""Data pipelines: embedded digits, 2-D Gaussian mixtures, tensorflow-datasets images, paired and
+unpaired image-to-image sets (procedural shapes, folders, tfds cycle_gan).
 
 Every loader returns a batched, seeded-shuffle, prefetched ``tf.data.Dataset`` of float32 samples
 (images in [-1, 1], NHWC). Each module also registers a builder returning a
@@ -24,6 +25,8 @@ from tfgan_kit.data.synthetic import (
     ring_centers,
 )
 from tfgan_kit.data.tfds_images import tfds_examples, tfds_images
+from tfgan_kit.data.translation_shapes import paired_shapes, unpaired_shapes
+from tfgan_kit.data.image_pairs import random_jitter
 
 __all__ = [
     "BATCH_KINDS",
@@ -43,4 +46,7 @@ __all__ = [
     "samples",
     "tfds_examples",
     "tfds_images",
+    "paired_shapes",
+    "unpaired_shapes",
+    "random_jitter",
 ]

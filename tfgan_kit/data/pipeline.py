@@ -15,6 +15,8 @@ and across discriminator steps, and XLA compiles one shape.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import tensorflow as tf
 
 # Epoch e of the resumable stream is shuffled with seed _EPOCH_SEED_STRIDE * seed + e.
@@ -29,6 +31,7 @@ def batch_examples(
     epochs: int | None = None,
     start_epoch: int = 0,
     steps_per_epoch: int | None = None,
+    transform: Callable | None = None,
 ) -> tf.data.Dataset:
     """Shuffles (seeded), batches with fixed size and prefetches a dataset of single examples.
 
@@ -42,6 +45,11 @@ def batch_examples(
             stream of epochs ``start_epoch .. epochs - 1``.
         start_epoch: first epoch of the resumable stream. Defaults to `0`.
         steps_per_epoch: batches per epoch of the resumable stream; ``None`` uses every full batch.
+        transform: ``transform(example, seed) -> example`` applied after shuffling, e.g. reading
+            a file and random jitter; ``seed`` is a shape-[2] int64 tensor for stateless random
+            ops. In the resumable stream it is ``(epoch seed, position in the epoch)``, so a
+            resumed run repeats the uninterrupted run's jitter; with ``epochs=None`` it is drawn
+            afresh on every pass. Defaults to `None` (examples are used as they are).
 
     Returns:
         A batched, prefetched ``tf.data.Dataset``.
@@ -71,11 +79,12 @@ def batch_examples(
             f"{batch_size} in the data set: lower `steps_per_epoch` or `batch_size`."
         )
     if epochs is None:
-        return (
-            examples.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
-            .batch(batch_size, drop_remainder=True)
-            .prefetch(tf.data.AUTOTUNE)
-        )
+        shuffled = examples.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
+        if transform is not None:
+            shuffled = shuffled.map(
+                lambda *example: transform(_one(example), tf.random.uniform(
+                    [2], maxval=2**62, dtype=tf.int64)), num_parallel_calls=tf.data.AUTOTUNE)
+        return shuffled.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
 
     def one_epoch(epoch):
         # This function is traced in its own graph, which inherits the global seed. tf.data then
@@ -84,10 +93,18 @@ def batch_examples(
         # below is explicit, so the traced graph needs no global seed.
         tf.compat.v1.get_default_graph().seed = None
         epoch_seed = tf.constant(seed, tf.int64) * _EPOCH_SEED_STRIDE + epoch
-        batches = examples.shuffle(
-            shuffle_buffer, seed=epoch_seed, reshuffle_each_iteration=False
-        ).batch(batch_size, drop_remainder=True)
+        shuffled = examples.shuffle(shuffle_buffer, seed=epoch_seed, reshuffle_each_iteration=False)
+        if transform is not None:
+            shuffled = shuffled.enumerate().map(
+                lambda position, example: transform(example, tf.stack([epoch_seed, position])),
+                num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+        batches = shuffled.batch(batch_size, drop_remainder=True)
         return batches.take(steps_per_epoch) if steps_per_epoch is not None else batches
 
     stream = tf.data.Dataset.range(start_epoch, epochs).flat_map(one_epoch)
     return stream.prefetch(tf.data.AUTOTUNE)
+
+
+def _one(example: tuple):
+    """A ``map`` function's arguments as one example: the element itself, or the tuple."""
+    return example[0] if len(example) == 1 else example

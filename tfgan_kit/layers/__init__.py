@@ -1,13 +1,15 @@
 """Keras layers usable in any model (NHWC).
 
 Progressive GAN layers (Karras et al. 2018): minibatch standard deviation, pixelwise feature
-normalisation, equalized learning-rate dense/conv layers, fade-in and 2x resampling.
+normalisation, equalized learning-rate dense/conv layers, fade-in and 2x resampling. Image-to-image translation (Zhu et al. 2017): reflection padding, the history pool.
 """
 
 from tfgan_kit.layers.equalized import EqualizedConv2D, EqualizedDense
 from tfgan_kit.layers.fade_in import FadeIn
 from tfgan_kit.layers.pggan import MinibatchStdDev, PixelNorm
 from tfgan_kit.layers.resampling import Downsample2D, Upsample2D
+from tfgan_kit.layers.padding import ReflectionPadding2D
+from tfgan_kit.layers.history_pool import HistoryPool
 
 __all__ = [
     "Downsample2D",
@@ -17,4 +19,6 @@ __all__ = [
     "MinibatchStdDev",
     "PixelNorm",
     "Upsample2D",
+    "ReflectionPadding2D",
+    "HistoryPool",
 ]

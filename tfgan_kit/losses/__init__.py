@@ -4,7 +4,8 @@ Reference: Goodfellow et al. 2014 (minimax / non-saturating), Mao et al. 2017 (l
 Arjovsky et al. 2017 and Gulrajani et al. 2017 (Wasserstein, gradient penalty), Petzka et al. 2018
 (one-sided penalty), Kodali et al. 2017 (DRAGAN), Karras et al. 2018 (drift), Zhao et al. 2017
 (EBGAN), Berthelot et al. 2017 (BEGAN), Nowozin et al. 2016 (f-GAN), Liu et al. 2021 (ZAQ's
-discrepancies); see each function's docstring.
+discrepancies), Isola et al. 2017 (Pix2Pix), Zhu et al. 2017 (CycleGAN); see each function's
+docstring.
 """
 
 from tfgan_kit.losses.adversarial import (
@@ -60,6 +61,15 @@ from tfgan_kit.losses.quantization import (
     output_discrepancy,
     relation_discrepancies,
 )
+from tfgan_kit.losses.translation import (
+    cycle_consistency_loss,
+    cyclegan_discriminator_loss,
+    cyclegan_generator_loss,
+    identity_loss,
+    l1_distance,
+    pix2pix_discriminator_loss,
+    pix2pix_generator_loss,
+)
 from tfgan_kit.losses.wasserstein import (
     wasserstein_discriminator_loss,
     wasserstein_generator_loss,
@@ -107,4 +117,11 @@ __all__ = [
     "layer_weight_update",
     "output_discrepancy",
     "relation_discrepancies",
+    "cycle_consistency_loss",
+    "cyclegan_discriminator_loss",
+    "cyclegan_generator_loss",
+    "identity_loss",
+    "l1_distance",
+    "pix2pix_discriminator_loss",
+    "pix2pix_generator_loss",
 ]

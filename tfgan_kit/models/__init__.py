@@ -21,6 +21,8 @@ from tfgan_kit.models.progressive import ProgressiveGAN
 from tfgan_kit.models.wgan import WGAN
 from tfgan_kit.models.wgan_gp import WGANGP
 from tfgan_kit.models.zaq import ZAQ
+from tfgan_kit.models.pix2pix import Pix2Pix
+from tfgan_kit.models.cyclegan import CycleGAN
 
 __all__ = [
     "ACGAN",
@@ -41,4 +43,6 @@ __all__ = [
     "WGAN",
     "WGANGP",
     "ZAQ",
+    "Pix2Pix",
+    "CycleGAN",
 ]

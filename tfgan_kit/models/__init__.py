@@ -15,6 +15,7 @@ from tfgan_kit.models.ebgan import EBGAN
 from tfgan_kit.models.fgan import FGAN
 from tfgan_kit.models.gan import GAN
 from tfgan_kit.models.growth import GrowthLogger, GrowthPhase, GrowthSchedule
+from tfgan_kit.models.infogan import InfoGAN
 from tfgan_kit.models.lsgan import LSGAN
 from tfgan_kit.models.outputs import Endpoint, Picture
 from tfgan_kit.models.progressive import ProgressiveGAN
@@ -39,4 +40,5 @@ __all__ = [
     "ProgressiveGAN",
     "WGAN",
     "WGANGP",
+    "InfoGAN",
 ]

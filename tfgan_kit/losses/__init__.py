@@ -3,7 +3,8 @@
 Reference: Goodfellow et al. 2014 (minimax / non-saturating), Mao et al. 2017 (least squares),
 Arjovsky et al. 2017 and Gulrajani et al. 2017 (Wasserstein, gradient penalty), Petzka et al. 2018
 (one-sided penalty), Kodali et al. 2017 (DRAGAN), Karras et al. 2018 (drift), Zhao et al. 2017
-(EBGAN), Berthelot et al. 2017 (BEGAN), Nowozin et al. 2016 (f-GAN); see each function's
+(EBGAN), Berthelot et al. 2017 (BEGAN), Nowozin et al. 2016 (f-GAN),
+Salimans et al. 2016 (semi-supervised GAN, feature matching); see each function's
 docstring.
 """
 
@@ -53,6 +54,13 @@ from tfgan_kit.losses.penalties import (
     gradient_penalty,
     interpolate,
 )
+from tfgan_kit.losses.semi_supervised import (
+    feature_matching_loss,
+    real_logit,
+    ssgan_generator_loss,
+    ssgan_supervised_loss,
+    ssgan_unsupervised_loss,
+)
 from tfgan_kit.losses.wasserstein import (
     wasserstein_discriminator_loss,
     wasserstein_generator_loss,
@@ -95,4 +103,9 @@ __all__ = [
     "conditional_entropy",
     "infogan_mutual_information",
     "marginal_entropy",
+    "feature_matching_loss",
+    "real_logit",
+    "ssgan_generator_loss",
+    "ssgan_supervised_loss",
+    "ssgan_unsupervised_loss",
 ]

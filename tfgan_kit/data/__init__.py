@@ -16,6 +16,13 @@ from tfgan_kit.data.spec import (
     placeholder_batches,
     samples,
 )
+from tfgan_kit.data.semi_supervised import (
+    SemiSupervisedSplit,
+    digits_split,
+    labelled_batch,
+    semi_supervised_batches,
+    split_labelled,
+)
 from tfgan_kit.data.synthetic import (
     gaussian_grid,
     gaussian_ring,
@@ -43,4 +50,9 @@ __all__ = [
     "samples",
     "tfds_examples",
     "tfds_images",
+    "SemiSupervisedSplit",
+    "digits_split",
+    "labelled_batch",
+    "semi_supervised_batches",
+    "split_labelled",
 ]

@@ -8,8 +8,8 @@
 Measured on this 2-core machine (shared, heavily loaded): 100 epochs = 1,400 steps; D's
 classifier is right on 96.4% of the 359 held-out digits, against 91.9% for the same classifier
 net, optimizer and number of steps trained on the 100 labels alone
-(tests/models/test_ssgan_learning.py, benchmarks/semi_supervised.py), in 25 min on the loaded machine (about 5 min when
-it was less loaded).
+(tests/models/test_ssgan_learning.py, benchmarks/semi_supervised.py), in 342 s (python benchmarks/semi_supervised.py, load
+average 3-8; 25 min in the slow test under a load of about 20).
 """
 
 import ml_collections

@@ -5,11 +5,11 @@
     python -m tfgan_kit.sample --saved_model=/tmp/ssgan_digits/export --signature=classify \
         --images_dir=DIR --npy=probabilities.npy   # the classifier
 
-Measured on this 2-core machine (shared, heavily loaded): 100 epochs = 1,400 steps; D's
-classifier is right on 96.4% of the 359 held-out digits, against 91.9% for the same classifier
-net, optimizer and number of steps trained on the 100 labels alone
-(tests/models/test_ssgan_learning.py, benchmarks/semi_supervised.py), in 342 s (python benchmarks/semi_supervised.py, load
-average 3-8; 25 min in the slow test under a load of about 20).
+Measured on this 2-core machine (shared with other jobs): 100 epochs = 1,400 steps in 342 s
+(load average 3-8; 25 min under a load of about 20); D's classifier is right on 96.4% of the
+359 held-out digits, against 91.9% for the same classifier net, optimizer and number of steps
+trained on the 100 labels alone (tests/models/test_ssgan_learning.py,
+python benchmarks/semi_supervised.py).
 """
 
 import ml_collections

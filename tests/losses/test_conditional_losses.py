@@ -153,3 +153,28 @@ def test_names_are_public():
                  "catgan_discriminator_loss", "catgan_generator_loss", "MutualInformation",
                  "conditional_entropy", "marginal_entropy", "class_cross_entropy"):
         assert name in losses.__all__ and hasattr(losses, name)
+
+
+def test_marginal_over_a_larger_batch_through_batch_mean():
+    """With ``batch_mean`` the marginal is the mean p over whatever that function averages:
+    here the local rows and 5 other rows (another replica's), as under all-reduce."""
+    import tensorflow as tf
+
+    local, other = RNG.normal(size=(5, 4)) * 2, RNG.normal(size=(5, 4)) * 2
+    other_p = tf.constant(probabilities(other), tf.float32)
+    both = lambda p: (tf.reduce_mean(p, 0) + tf.reduce_mean(other_p, 0)) / 2  # noqa: E731
+    expected = np_entropy(np.concatenate([probabilities(local), probabilities(other)]).mean(0))
+    np.testing.assert_allclose(float(marginal_entropy(local, both)), expected, rtol=1e-5)
+    fake = RNG.normal(size=(5, 4))
+    np.testing.assert_allclose(
+        float(catgan_generator_loss(local, both)),
+        -expected + np_entropy(probabilities(local)).mean(), rtol=1e-5)
+    np.testing.assert_allclose(
+        float(catgan_discriminator_loss(local, fake, both)),
+        -expected + np_entropy(probabilities(local)).mean()
+        - np_entropy(probabilities(fake)).mean(), rtol=1e-5)
+    same = lambda p: tf.reduce_mean(p, 0)  # noqa: E731
+    np.testing.assert_allclose(float(marginal_entropy(local, same)),
+                               float(marginal_entropy(local)), rtol=1e-5)
+    collapsed = np.tile([[1000.0, 0, 0, 0]], (3, 1))
+    np.testing.assert_allclose(float(marginal_entropy(collapsed, same)), 0.0, atol=1e-6)

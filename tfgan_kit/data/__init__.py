@@ -17,6 +17,13 @@ from tfgan_kit.data.spec import (
     placeholder_batches,
     samples,
 )
+from tfgan_kit.data.semi_supervised import (
+    SemiSupervisedSplit,
+    digits_split,
+    labelled_batch,
+    semi_supervised_batches,
+    split_labelled,
+)
 from tfgan_kit.data.synthetic import (
     gaussian_grid,
     gaussian_ring,
@@ -49,4 +56,9 @@ __all__ = [
     "paired_shapes",
     "unpaired_shapes",
     "random_jitter",
+    "SemiSupervisedSplit",
+    "digits_split",
+    "labelled_batch",
+    "semi_supervised_batches",
+    "split_labelled",
 ]

@@ -79,8 +79,14 @@ def digits(
 
 @register_dataset("digits")
 def digits_spec(config, batch_size: int, **stream) -> DataSpec:
-    """The embedded digits at ``config.data.image_size``; labelled when ``data.with_labels``."""
+    """The embedded digits at ``config.data.image_size``; labelled when ``data.with_labels``;
+    semi-supervised (:mod:`tfgan_kit.data.semi_supervised`) when ``data.labelled_per_class``
+    is set."""
     d = config.data
+    if d.get("labelled_per_class") is not None:
+        from tfgan_kit.data.semi_supervised import digits_semi_supervised_spec
+
+        return digits_semi_supervised_spec(config, batch_size, **stream)
     with_labels = bool(d.get("with_labels", False))
     arrays = digits_arrays(d.image_size, with_labels)
     examples = tf.data.Dataset.from_tensor_slices(arrays)

@@ -13,6 +13,10 @@ kind          one batch                        read with
 ``none``      ``zeros [batch]`` (placeholder)  :func:`batch_size` (data-free schemes)
 ============  ===============================  ==========================================
 
+``semi_supervised`` batches are dicts ``{"image", "labelled_image", "labelled_label"}``:
+unlabelled images (read with :func:`samples`) and a labelled minibatch (read with
+:func:`tfgan_kit.data.semi_supervised.labelled_batch`).
+
 Dicts are accepted too (``{"image", "label"}``, ``{"source", "target"}``, ``{"a", "b"}``), as
 tensorflow-datasets yields them.
 """
@@ -26,7 +30,7 @@ import tensorflow as tf
 
 from tfgan_kit.registry import register_dataset
 
-BATCH_KINDS = ("image", "labelled", "paired", "unpaired", "none")
+BATCH_KINDS = ("image", "labelled", "paired", "unpaired", "none", "semi_supervised")
 
 
 @dataclasses.dataclass(frozen=True)

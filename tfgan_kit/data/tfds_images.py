@@ -115,8 +115,13 @@ def _count(info, split: str, examples: tf.data.Dataset) -> int | None:
 @register_dataset("tfds")
 def tfds_spec(config, batch_size: int, **stream) -> DataSpec:
     """A prepared tensorflow-datasets set (``data.tfds_name``, ``split``, ``image_size``,
-    ``data_dir``, optional ``with_labels``)."""
+    ``data_dir``, optional ``with_labels``); semi-supervised
+    (:mod:`tfgan_kit.data.semi_supervised`) when ``data.labelled_per_class`` is set."""
     d = config.data
+    if d.get("labelled_per_class") is not None:
+        from tfgan_kit.data.semi_supervised import tfds_semi_supervised_spec
+
+        return tfds_semi_supervised_spec(config, batch_size, **stream)
     with_labels = bool(d.get("with_labels", False))
     examples, info = tfds_examples(d.tfds_name, d.split, d.image_size, d.data_dir, with_labels)
     image_shape = info.features["image"].shape

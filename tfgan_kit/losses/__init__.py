@@ -4,7 +4,8 @@ Reference: Goodfellow et al. 2014 (minimax / non-saturating), Mao et al. 2017 (l
 Arjovsky et al. 2017 and Gulrajani et al. 2017 (Wasserstein, gradient penalty), Petzka et al. 2018
 (one-sided penalty), Kodali et al. 2017 (DRAGAN), Karras et al. 2018 (drift), Zhao et al. 2017
 (EBGAN), Berthelot et al. 2017 (BEGAN), Nowozin et al. 2016 (f-GAN), Liu et al. 2021 (ZAQ's
-discrepancies), Isola et al. 2017 (Pix2Pix), Zhu et al. 2017 (CycleGAN); see each function's
+discrepancies), Isola et al. 2017 (Pix2Pix), Zhu et al. 2017 (CycleGAN), Salimans et al.
+2016 (semi-supervised GAN, feature matching); see each function's
 docstring.
 """
 
@@ -70,6 +71,13 @@ from tfgan_kit.losses.translation import (
     pix2pix_discriminator_loss,
     pix2pix_generator_loss,
 )
+from tfgan_kit.losses.semi_supervised import (
+    feature_matching_loss,
+    real_logit,
+    ssgan_generator_loss,
+    ssgan_supervised_loss,
+    ssgan_unsupervised_loss,
+)
 from tfgan_kit.losses.wasserstein import (
     wasserstein_discriminator_loss,
     wasserstein_generator_loss,
@@ -124,4 +132,9 @@ __all__ = [
     "l1_distance",
     "pix2pix_discriminator_loss",
     "pix2pix_generator_loss",
+    "feature_matching_loss",
+    "real_logit",
+    "ssgan_generator_loss",
+    "ssgan_supervised_loss",
+    "ssgan_unsupervised_loss",
 ]

@@ -234,7 +234,7 @@ def conditional_entropy(logits) -> tf.Tensor:
     return tf.reduce_mean(-tf.reduce_sum(tf.exp(log_p) * log_p, axis=-1))
 
 
-def marginal_entropy(logits) -> tf.Tensor:
+def marginal_entropy(logits, batch_mean=None) -> tf.Tensor:
     """``H[E_x p(y | x)]``: the entropy of the class distribution averaged over the batch (nats).
 
     CatGAN's class-balance term (Springenberg 2016, Eq. 7-8), with the marginal estimated on
@@ -243,15 +243,22 @@ def marginal_entropy(logits) -> tf.Tensor:
 
     Args:
         logits: ``[batch, K]`` class logits.
+        batch_mean: optional ``fn(tensor [batch, K]) -> [K]`` averaging over the batch, for a
+            marginal over more than this batch (e.g. the global batch of all replicas, see
+            :func:`tfgan_kit.models.ssgan.global_batch_mean`); then ``mean p`` is averaged in
+            probability space. Defaults to `None` (this batch, log space).
     """
     logits = _class_logits(logits, "logits")
     log_p = tf.nn.log_softmax(logits, axis=-1)
+    if batch_mean is not None:
+        marginal = batch_mean(tf.exp(log_p))
+        return -tf.reduce_sum(marginal * tf.math.log(tf.maximum(marginal, 1e-37)))
     count = tf.cast(tf.shape(log_p)[0], tf.float32)
     log_marginal = tf.reduce_logsumexp(log_p, axis=0) - tf.math.log(count)
     return -tf.reduce_sum(tf.exp(log_marginal) * log_marginal)
 
 
-def catgan_discriminator_loss(real_logits, fake_logits) -> tf.Tensor:
+def catgan_discriminator_loss(real_logits, fake_logits, batch_mean=None) -> tf.Tensor:
     """CatGAN discriminator loss (Springenberg 2016, Eq. 7), minimised by D.
 
     ``L_D = -H[mean_x p(y|x)] + mean_x H[p(y|x)] - mean_z H[p(y|G(z))]``: D is certain about
@@ -261,15 +268,17 @@ def catgan_discriminator_loss(real_logits, fake_logits) -> tf.Tensor:
     Args:
         real_logits: ``[batch, K]`` class logits of real samples.
         fake_logits: ``[batch, K]`` class logits of generated samples.
+        batch_mean: the marginal's average over the batch, see :func:`marginal_entropy`.
+            Defaults to `None` (this batch).
 
     Returns:
         Scalar float32.
     """
-    return (-marginal_entropy(real_logits) + conditional_entropy(real_logits)
+    return (-marginal_entropy(real_logits, batch_mean) + conditional_entropy(real_logits)
             - conditional_entropy(fake_logits))
 
 
-def catgan_generator_loss(fake_logits) -> tf.Tensor:
+def catgan_generator_loss(fake_logits, batch_mean=None) -> tf.Tensor:
     """CatGAN generator loss (Springenberg 2016, Eq. 8), minimised by G.
 
     ``L_G = -H[mean_z p(y|G(z))] + mean_z H[p(y|G(z))]``: samples D is certain about, spread
@@ -277,8 +286,10 @@ def catgan_generator_loss(fake_logits) -> tf.Tensor:
 
     Args:
         fake_logits: ``[batch, K]`` class logits of generated samples.
+        batch_mean: the marginal's average over the batch, see :func:`marginal_entropy`.
+            Defaults to `None` (this batch).
 
     Returns:
         Scalar float32.
     """
-    return -marginal_entropy(fake_logits) + conditional_entropy(fake_logits)
+    return -marginal_entropy(fake_logits, batch_mean) + conditional_entropy(fake_logits)

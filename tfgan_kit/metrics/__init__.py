@@ -37,6 +37,9 @@ _LAZY = {
     "InceptionFeatures": "tfgan_kit.metrics.features",
     "train_digits_classifier": "tfgan_kit.metrics.features",
     "MetricsCallback": "tfgan_kit.metrics.callback",
+    "classification_accuracy": "tfgan_kit.metrics.classification",
+    "cluster_accuracy": "tfgan_kit.metrics.classification",
+    "train_supervised_baseline": "tfgan_kit.metrics.classification",
 }
 
 
@@ -72,4 +75,7 @@ __all__ = [
     "sliced_wasserstein_distance",
     "train_digits_classifier",
     "write_interpolation_figure",
+    "classification_accuracy",
+    "cluster_accuracy",
+    "train_supervised_baseline",
 ]

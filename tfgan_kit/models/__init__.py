@@ -9,15 +9,18 @@ Reference: see each scheme's module (Goodfellow et al. 2014 for `GAN`, Karras et
 from tfgan_kit.models.acgan import ACGAN
 from tfgan_kit.models.base import AdversarialModel
 from tfgan_kit.models.began import BEGAN
+from tfgan_kit.models.catgan import CatGAN
 from tfgan_kit.models.cgan import ConditionalGAN
 from tfgan_kit.models.dragan import DRAGAN
 from tfgan_kit.models.ebgan import EBGAN
 from tfgan_kit.models.fgan import FGAN
 from tfgan_kit.models.gan import GAN
 from tfgan_kit.models.growth import GrowthLogger, GrowthPhase, GrowthSchedule
+from tfgan_kit.models.infogan import InfoGAN
 from tfgan_kit.models.lsgan import LSGAN
 from tfgan_kit.models.outputs import Endpoint, Picture
 from tfgan_kit.models.progressive import ProgressiveGAN
+from tfgan_kit.models.ssgan import SemiSupervisedGAN
 from tfgan_kit.models.wgan import WGAN
 from tfgan_kit.models.wgan_gp import WGANGP
 from tfgan_kit.models.zaq import ZAQ
@@ -45,4 +48,7 @@ __all__ = [
     "ZAQ",
     "Pix2Pix",
     "CycleGAN",
+    "InfoGAN",
+    "SemiSupervisedGAN",
+    "CatGAN",
 ]

@@ -36,10 +36,10 @@ def get_config() -> ml_collections.ConfigDict:
     config.model.residual_blocks = 9
     config.model.g_base_filters = 64
     config.model.d_base_filters = 64
-    config.model.linear_decay_epochs = 100
 
     config.train.batch_size = 1
     config.train.epochs = 200
+    config.train.decay_start_epoch = 100  # then linearly to 0 (Sec. 4)
     config.train.sample_every_epochs = 10
     config.train.num_samples = 4
     return config

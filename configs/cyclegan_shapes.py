@@ -42,12 +42,13 @@ def get_config() -> ml_collections.ConfigDict:
     config.model.cycle_weight = 10.0
     config.model.identity_weight = 0.5  # times cycle_weight
     config.model.pool_size = 50
-    config.model.linear_decay_epochs = 0  # the paper: the last 100 of 200 epochs
 
     # Training: Adam(2e-4, beta_1 0.5) (Section 4).
     config.train = ml_collections.ConfigDict()
     config.train.batch_size = 4
     config.train.epochs = 2
+    # None: constant rates; the paper decays linearly to 0 over the last 100 of 200 epochs.
+    config.train.decay_start_epoch = config_dict.placeholder(int)
     config.train.steps_per_epoch = config_dict.placeholder(int)  # None: one pass over the data
     config.train.steps_per_execution = 1
     config.train.g_optimizer = {"name": "adam", "learning_rate": 2e-4, "beta_1": 0.5}

@@ -1,5 +1,5 @@
 """CycleGAN (Zhu et al. 2017): the step wired as Eq. 3 (LSGAN, lambda cycle, 0.5 lambda identity,
-halved D losses on pooled images), 1 vs 2 replicas, the pool in checkpoints, linear LR decay,
+halved D losses on pooled images), 1 vs 2 replicas, the pool in checkpoints, the paper config's decay,
 export a_to_b / b_to_a and the sample CLI, train.py end to end."""
 
 import os
@@ -15,7 +15,6 @@ from PIL import Image
 from configs import cyclegan_horse2zebra, cyclegan_shapes
 from tfgan_kit.export import export_model
 from tfgan_kit.models import CycleGAN
-from tfgan_kit.models.translation import LinearLearningRateDecay, linear_decay_factor
 from tfgan_kit.nets import patchgan_discriminator, resnet_translator
 from tfgan_kit.training import train_and_evaluate
 
@@ -187,22 +186,6 @@ class _Preview:
         return tuple(part[:count] for part in self.batch)
 
 
-def test_linear_decay_keeps_then_decays_the_rate_as_the_authors_code():
-    # 100 constant epochs then 100 decaying: 1 - max(0, e + 1 - 100) / 101 (0-based e)
-    factors = [linear_decay_factor(e, 200, 100) for e in range(200)]
-    assert factors[:100] == [1.0] * 100
-    np.testing.assert_allclose(factors[100:], 1 - np.arange(1, 101) / 101)
-    assert linear_decay_factor(3, 4, 0) == 1.0
-    with pytest.raises(ValueError, match=r"`linear_decay_epochs` must be in \[0, epochs=4\]"):
-        linear_decay_factor(0, 4, 5)
-    model = make_cyclegan()
-    callback = LinearLearningRateDecay({"g": 2e-4, "d": 1e-4}, epochs=4, decay_epochs=2)
-    callback.set_model(model)
-    callback.on_epoch_begin(3)
-    np.testing.assert_allclose(float(model.g_optimizer.learning_rate), 2e-4 / 3, rtol=1e-6)
-    np.testing.assert_allclose(float(model.d_optimizer.learning_rate), 1e-4 / 3, rtol=1e-6)
-
-
 def shrunk(config):
     config.data.image_size, config.data.num_examples = 16, 8
     config.model.update(g_base_filters=2, d_base_filters=2, receptive_field=16, pool_size=4)
@@ -210,10 +193,10 @@ def shrunk(config):
     return config
 
 
-def test_configs_train_py_and_decay(tmp_path):
+def test_configs_and_train_py(tmp_path):
     paper = cyclegan_horse2zebra.get_config()
     assert (paper.model.residual_blocks, paper.model.g_base_filters, paper.model.cycle_weight,
-            paper.model.identity_weight, paper.model.pool_size, paper.model.linear_decay_epochs,
+            paper.model.identity_weight, paper.model.pool_size, paper.train.decay_start_epoch,
             paper.train.batch_size, paper.train.epochs, paper.data.load_size) == (
                 9, 64, 10.0, 0.5, 50, 100, 1, 200, 286)
     config = shrunk(cyclegan_shapes.get_config())
@@ -223,10 +206,6 @@ def test_configs_train_py_and_decay(tmp_path):
     model = train_and_evaluate(config, str(tmp_path / "run"), export_dir=str(tmp_path / "export"))
     assert {"a_to_b", "b_to_a"} <= set(tf.saved_model.load(str(tmp_path / "export")).signatures)
     assert int(model.pool_a.count) == 4 and (tmp_path / "run" / "samples" / "epoch_0001.png").exists()
-    assert model.training_callbacks(config, "") == []
-    config.model.linear_decay_epochs = 1
-    (decay,) = model.training_callbacks(config, "")
-    assert (decay.base_rates, decay.epochs, decay.decay_epochs) == ({"g": 2e-4, "d": 2e-4}, 1, 1)
     config.data.name = "paired_shapes"
     with pytest.raises(ValueError, match="'cyclegan' trains on unpaired batches"):
         train_and_evaluate(config, str(tmp_path / "other"))

@@ -35,7 +35,6 @@ from tfgan_kit.losses import (
 from tfgan_kit.models.base import _STREAMS_PER_STEP, AdversarialModel
 from tfgan_kit.models.outputs import Endpoint, Picture
 from tfgan_kit.models.translation import (
-    LinearLearningRateDecay,
     columns_picture,
     image_endpoint,
 )
@@ -158,17 +157,6 @@ class CycleGAN(AdversarialModel):
         fake_b, fake_a = self.g_ab(a, training=False), self.g_ba(b, training=False)
         return columns_picture(a, fake_b, self.g_ba(fake_b, training=False),
                                b, fake_a, self.g_ab(fake_a, training=False))
-
-    def training_callbacks(self, config, workdir: str) -> list:
-        """The linear learning-rate decay over the last ``config.model.linear_decay_epochs``
-        epochs (none when it is 0 or absent)."""
-        del workdir
-        decay = config.model.get("linear_decay_epochs") or 0
-        if not decay:
-            return []
-        rates = {name: float(dict(config.train[f"{name}_optimizer"])["learning_rate"])
-                 for name in self.optimizer_nets}
-        return [LinearLearningRateDecay(rates, config.train.epochs, decay)]
 
     def get_config(self) -> dict:
         return {**super().get_config(), "cycle_weight": self.cycle_weight,

@@ -65,8 +65,15 @@ def test_the_callback_sets_the_rate_at_the_start_of_each_epoch():
     np.testing.assert_allclose(seen, [(1e-3 * f, 2e-3 * f) for f in factors], rtol=1e-6)
 
 
-@pytest.mark.parametrize("value", [-1, 3, 1.5, "2"])
+@pytest.mark.parametrize("value", [-1, 3])
 def test_a_start_outside_the_run_is_refused_before_training(value, tmp_path):
     with pytest.raises(ValueError, match=r"config.train.decay_start_epoch` must be an integer"):
         train_and_evaluate(tiny_ring(epochs=3, decay_start_epoch=value), str(tmp_path))
     assert not os.path.exists(tmp_path / "checkpoints")
+
+
+@pytest.mark.parametrize("value", [1.5, "2", True])
+def test_a_start_that_is_not_an_integer_is_refused(value):
+    # The configs' int placeholder already refuses these; the callback checks its own argument.
+    with pytest.raises(ValueError, match=r"must be an integer in \[0, config.train.epochs = 3\)"):
+        LinearLearningRateDecay({"g": 1e-3}, value, 3)

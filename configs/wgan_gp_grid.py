@@ -2,7 +2,14 @@
 
     python train.py --config=configs/wgan_gp_grid.py --workdir=/tmp/wgan_gp_grid
 
-Not measured yet: this config's learning check is open in issue 11 (tuning in progress).
+The ring config's settings (configs/wgan_gp_ring.py: the authors' toy lambda 0.1, critic
+minibatch 256, Adam 1e-3 (0.5, 0.9) decayed to 0 over the second half, 6k generator steps).
+MEASURED (seed 0, 2,500 samples, PacGAN protocol, the run's per-epoch coverage log): 25/25 modes,
+85.4% high quality, reverse KL 0.006 after 60 epochs (216 s on the idle 2-core machine). Every 5
+epochs: 19/2%, 18/3%, 24/8%, 22/9%, 24/13%, 25/23% (decay starts), 25/21%, 25/32%, 25/51%,
+25/72%, 25/80%, 25/85%.
+The slow test's own samples (another z): 25/25, 86.2%, KL 0.010.
+Check: pytest -q -s -m slow tests/models/test_loss_family_learning.py -k "wgan_gp-grid".
 """
 
 from configs import wgan_gp_ring

@@ -108,23 +108,10 @@ def _is_relu(activation) -> bool:
     return activation is keras.activations.relu
 
 
-@keras.saving.register_keras_serializable(package="tfgan_kit")
-class QuantConv2D(keras.layers.Conv2D):
-    """``keras.layers.Conv2D`` with a per-output-channel fake-quantized kernel.
-
-    Args:
-        weight_bits: kernel bit width, in [2, 16].
-        activation_bits: bit width of the quantizer after a fused ReLU, in [2, 16].
-        range_momentum: that quantizer's range momentum (:class:`ActivationQuantizer`).
-            Defaults to `None`.
-        **kwargs: ``keras.layers.Conv2D`` arguments.
-
-    Raises:
-        ValueError: for a bit width outside [2, 16].
-
-    Reference:
-        Liu et al. 2021, Section 3.1; the authors' ``Quant_Conv2d``.
-    """
+class _QuantizedKernel:
+    """Mixin of :class:`QuantConv2D` and :class:`QuantDense`: the bit widths, the kernel on its
+    per-output-channel grid, and the activation quantizer after a fused ReLU (Liu et al. 2021,
+    Section 3.1)."""
 
     def __init__(self, *args, weight_bits: int, activation_bits: int,
                  range_momentum: float | None = None, **kwargs):
@@ -141,12 +128,8 @@ class QuantConv2D(keras.layers.Conv2D):
         lo, hi = per_channel_range(self.kernel)
         return fake_quantize(self.kernel, lo, hi, self.weight_bits)
 
-    def call(self, inputs, training=None):
-        outputs = self.convolution_op(inputs, self.quantized_kernel())
-        if self.use_bias:
-            outputs = outputs + tf.reshape(self.bias, (1, 1, 1, self.filters)
-                                           if self.data_format == "channels_last"
-                                           else (1, self.filters, 1, 1))
+    def activate(self, outputs, training):
+        """The layer's activation, then the activation quantizer after a ReLU."""
         if self.activation is not None:
             outputs = self.activation(outputs)
         if self.activation_quantizer is not None:
@@ -159,7 +142,34 @@ class QuantConv2D(keras.layers.Conv2D):
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
-class QuantDense(keras.layers.Dense):
+class QuantConv2D(_QuantizedKernel, keras.layers.Conv2D):
+    """``keras.layers.Conv2D`` with a per-output-channel fake-quantized kernel.
+
+    Args:
+        weight_bits: kernel bit width, in [2, 16].
+        activation_bits: bit width of the quantizer after a fused ReLU, in [2, 16].
+        range_momentum: that quantizer's range momentum (:class:`ActivationQuantizer`).
+            Defaults to `None`.
+        **kwargs: ``keras.layers.Conv2D`` arguments.
+
+    Raises:
+        ValueError: for a bit width outside [2, 16].
+
+    Reference:
+        Liu et al. 2021, Section 3.1; the authors' ``Quant_Conv2d``.
+    """
+
+    def call(self, inputs, training=None):
+        outputs = self.convolution_op(inputs, self.quantized_kernel())
+        if self.use_bias:
+            outputs = outputs + tf.reshape(self.bias, (1, 1, 1, self.filters)
+                                           if self.data_format == "channels_last"
+                                           else (1, self.filters, 1, 1))
+        return self.activate(outputs, training)
+
+
+@keras.saving.register_keras_serializable(package="tfgan_kit")
+class QuantDense(_QuantizedKernel, keras.layers.Dense):
     """``keras.layers.Dense`` with a per-output-unit fake-quantized kernel.
 
     Args:
@@ -176,34 +186,11 @@ class QuantDense(keras.layers.Dense):
         Liu et al. 2021, Section 3.1; the authors' ``Quant_Linear``.
     """
 
-    def __init__(self, *args, weight_bits: int, activation_bits: int,
-                 range_momentum: float | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.weight_bits = check_bits("weight_bits", weight_bits)
-        self.activation_bits = check_bits("activation_bits", activation_bits)
-        self.activation_quantizer = (
-            ActivationQuantizer(activation_bits, range_momentum, name="act_quant")
-            if _is_relu(self.activation) else None)
-        self.range_momentum = range_momentum
-
-    def quantized_kernel(self):
-        """The kernel on its per-output-unit ``weight_bits`` grid (straight-through)."""
-        lo, hi = per_channel_range(self.kernel)
-        return fake_quantize(self.kernel, lo, hi, self.weight_bits)
-
     def call(self, inputs, training=None):
         outputs = tf.matmul(inputs, self.quantized_kernel())
         if self.use_bias:
             outputs = outputs + self.bias
-        if self.activation is not None:
-            outputs = self.activation(outputs)
-        if self.activation_quantizer is not None:
-            outputs = self.activation_quantizer(outputs, training=training)
-        return outputs
-
-    def get_config(self):
-        return {**super().get_config(), "weight_bits": self.weight_bits,
-                "activation_bits": self.activation_bits, "range_momentum": self.range_momentum}
+        return self.activate(outputs, training)
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")

@@ -1,4 +1,5 @@
-"""ZAQ (Liu et al. 2021): the step wiring, the frozen P, export of Q, configs, bad arguments."""
+"""ZAQ (Liu et al. 2021): the step wiring, the frozen P, frozen statistics of Q, 1 vs 2 replicas,
+the step decay, export of Q, configs, bad arguments."""
 
 import keras
 import numpy as np
@@ -7,25 +8,39 @@ import tensorflow as tf
 
 from configs import zaq_digits, zaq_digits_w6a8
 from tfgan_kit.losses import layer_weight_update, output_discrepancy, relation_discrepancies
-from tfgan_kit.models.zaq import ZAQ
+from tfgan_kit.models.zaq import ZAQ, StepLearningRateDecay, step_decay_factor
 from tfgan_kit.nets.zaq import DIGITS_CNN_FEATURES, digits_cnn, with_features, zaq_generator
-from tfgan_kit.quantize import quantize_model
+from tfgan_kit.quantize import ActivationQuantizer, calibrate_activation_ranges, quantize_model
 from tfgan_kit.registry import get_dataset, get_scheme
 from tfgan_kit.training import train_and_evaluate
 
 LATENT = 8
 
 
-def make_zaq(q_steps=2, alpha=1.0, beta=0.1, momentum=0.9, seed=0):
+def make_zaq(q_steps=2, alpha=1.0, beta=0.1, momentum=0.9, seed=0, frozen=False, initial=None):
+    """A tiny ZAQ; ``initial``: the weights of another one's nets to start from."""
     keras.utils.set_random_seed(seed)
     classifier = digits_cnn(8, width=4, seed=seed)
     teacher = with_features(classifier, DIGITS_CNN_FEATURES, name="teacher")
-    model = ZAQ(zaq_generator(LATENT, (8, 8, 1), base_filters=4), teacher,
-                quantize_model(teacher, 4, 4, name="quantized"), latent_dim=LATENT,
-                q_steps=q_steps, alpha=alpha, beta=beta, weight_momentum=momentum, seed=seed)
+    quantized = quantize_model(teacher, 4, 4, name="quantized")
+    if frozen:
+        noise = np.random.default_rng(seed).normal(size=(32, 8, 8, 1)).astype(np.float32)
+        calibrate_activation_ranges(quantized, noise)
+    model = ZAQ(zaq_generator(LATENT, (8, 8, 1), base_filters=4), teacher, quantized,
+                latent_dim=LATENT, q_steps=q_steps, alpha=alpha, beta=beta,
+                weight_momentum=momentum, frozen_statistics=frozen, seed=seed)
+    for name, weights in (initial or {}).items():
+        getattr(model, name).set_weights(weights)
     model.compile(q_optimizer=keras.optimizers.SGD(0.05),
                   g_optimizer=keras.optimizers.SGD(0.05))
     return model
+
+
+def statistics(net):
+    """Every BatchNorm moving statistic and activation range of ``net``."""
+    return [v.numpy() for layer in net._flatten_layers()
+            if isinstance(layer, (keras.layers.BatchNormalization, ActivationQuantizer))
+            for v in layer.non_trainable_weights]
 
 
 def clone(net):
@@ -93,6 +108,76 @@ def test_train_step_is_q_steps_of_q_then_one_generator_step():
     assert int(model.step_count) == 1 and not model.teacher.trainable
 
 
+def test_frozen_statistics_run_q_in_inference_mode_and_train_its_weights():
+    """frozen_statistics: Q's steps use its moving BatchNorm statistics and calibrated ranges
+    (neither changes) while its kernels, scales and offsets follow the same gradients as a
+    reference Q run with training=False; the authors' mode moves both."""
+    model = make_zaq(q_steps=1, frozen=True)
+    q_ref, p = clone(model.quantized), model.teacher
+    before, start = statistics(model.quantized), model.quantized.get_weights()
+    images = tf.stop_gradient(clone(model.generator)(model.noise(4, stream=0), training=True))
+
+    def q_loss():
+        *pf, pl = p(images, training=False)
+        *qf, ql = q_ref(images, training=False)
+        d = relation_discrepancies(pf, qf)
+        return (output_discrepancy(pl, ql) + tf.reduce_sum(0.25 * d),)
+
+    q_value = float(sgd(q_ref, q_loss)[0])
+    logs = model.train_step(tf.zeros([4]))
+    np.testing.assert_allclose(float(logs["q_loss"]), q_value, rtol=1e-4)
+    for a, b in zip(statistics(model.quantized), before, strict=True):
+        np.testing.assert_array_equal(a, b)
+    for w, r in zip(model.quantized.trainable_weights, q_ref.trainable_weights, strict=True):
+        np.testing.assert_allclose(w.numpy(), r.numpy(), atol=1e-5, err_msg=w.path)
+    assert any(not np.allclose(a, b) for a, b in zip(model.quantized.get_weights(), start))
+    authors = make_zaq(q_steps=1, frozen=True)
+    authors.frozen_statistics = False
+    before = statistics(authors.quantized)
+    authors.train_step(tf.zeros([4]))
+    assert any(not np.array_equal(a, b) for a, b in zip(statistics(authors.quantized), before))
+
+
+def test_one_and_two_replicas_take_the_same_steps(mirrored_strategy):
+    """Same initial nets, same global batch: the same Q, G and layer weights and logs."""
+    single = make_zaq(q_steps=2, frozen=True)
+    initial = {name: getattr(single, name).get_weights()
+               for name in ("generator", "quantized", "teacher")}
+    with mirrored_strategy.scope():
+        mirrored = make_zaq(q_steps=2, frozen=True, initial=initial)
+    assert mirrored.distribute_strategy.num_replicas_in_sync == 2
+    data = tf.data.Dataset.from_tensors(tf.zeros([8])).repeat(2)
+    single_logs = single.fit(data, epochs=1, verbose=0).history
+    mirrored_logs = mirrored.fit(data, epochs=1, verbose=0).history
+    for net in ("generator", "quantized"):
+        after = getattr(single, net).get_weights()
+        assert any(not np.allclose(a, b) for a, b in zip(after, initial[net])), net
+        for a, b in zip(after, getattr(mirrored, net).get_weights(), strict=True):
+            np.testing.assert_allclose(a, b, atol=1e-5, err_msg=net)
+    np.testing.assert_allclose(mirrored.layer_weights.numpy(), single.layer_weights.numpy(),
+                               rtol=1e-5)
+    for key in ZAQ.log_names:
+        np.testing.assert_allclose(mirrored_logs[key], single_logs[key], rtol=1e-4, err_msg=key)
+
+
+def test_step_decay_multiplies_the_rates_by_gamma_at_each_milestone():
+    """The authors' MultiStepLR (x0.1 after epochs 100 and 200, 0-based epochs 100 and 200 on)."""
+    expected = {0: 1.0, 99: 1.0, 100: 0.1, 199: 0.1, 200: 0.01, 299: 0.01}
+    for epoch, factor in expected.items():
+        assert step_decay_factor(epoch, (100, 200), 0.1) == pytest.approx(factor)
+    model = make_zaq()
+    callback = StepLearningRateDecay({"q": 0.2, "g": 1e-3}, (1, 3), gamma=0.5)
+    callback.set_model(model)
+    for epoch, factor in ((0, 1.0), (1, 0.5), (2, 0.5), (3, 0.25)):
+        callback.on_epoch_begin(epoch)
+        np.testing.assert_allclose(float(model.q_optimizer.learning_rate), 0.2 * factor)
+        np.testing.assert_allclose(float(model.g_optimizer.learning_rate), 1e-3 * factor)
+    with pytest.raises(ValueError, match=r"`lr_milestones` must be increasing positive epochs"):
+        StepLearningRateDecay({"q": 0.1}, (3, 2))
+    with pytest.raises(ValueError, match=r"`lr_gamma` must be in \(0, 1\]. Received: lr_gamma=0"):
+        StepLearningRateDecay({"q": 0.1}, (1,), gamma=0)
+
+
 def tiny(config):
     config.model.update(teacher_epochs=1, base_filters=4, latent_dim=LATENT, width=4, q_steps=1)
     config.train.update(batch_size=8, epochs=1, steps_per_epoch=2, sample_every_epochs=1,
@@ -118,7 +203,10 @@ def test_configs_have_the_paper_settings():
     assert (config.model.weight_bits, config.model.activation_bits) == (4, 4)
     assert (config.model.q_steps, config.model.alpha, config.model.beta) == (5, 1.0, 0.1)
     assert (config.model.latent_dim, config.model.base_filters) == (256, 64)
-    assert dict(config.train.q_optimizer) == {"name": "sgd", "learning_rate": 0.1,
+    assert config.model.frozen_statistics and config.model.range_momentum == 0.99
+    assert (tuple(config.model.lr_milestones), config.model.lr_gamma) == ((1, 2), 0.1)
+    assert config.train.epochs == 3  # the milestones after 1/3 and 2/3, as the authors'
+    assert dict(config.train.q_optimizer) == {"name": "sgd", "learning_rate": 0.01,
                                               "momentum": 0.9, "weight_decay": 5e-4}
     assert dict(config.train.g_optimizer) == {"name": "adam", "learning_rate": 1e-3}
 

@@ -11,9 +11,12 @@ quantize_model`) and a generator G(z); no real data. Each iteration:
 
 with ``D_o`` the mean L1 distance of the logits and ``D_f`` the weighted L1 distance of the
 channel relation maps (:mod:`tfgan_kit.losses.quantization`); the layer weights are a moving
-average of the softmax of the layer discrepancies of G's step. P is run in inference mode, Q and
-G in training mode (Q's BatchNorm statistics and activation ranges follow the generated data).
-The export is Q: ``serving_default(images) -> {"probabilities"}``.
+average of the softmax of the layer discrepancies of G's step. P is run in inference mode, G in
+training mode. Q's BatchNorm statistics and activation ranges either stay as calibrated before
+training (``frozen_statistics=True``: Q runs in inference mode, all its weights still train, as
+a deployed integer model whose BatchNorm is folded into the convolutions) or, as in the
+authors' code, follow the generated data (Q in training mode). The export is Q:
+``serving_default(images) -> {"probabilities"}``.
 
 Reference:
     Liu, Zhang, Wang, "Zero-shot Adversarial Quantization", CVPR 2021, Section 3 (two-level
@@ -23,7 +26,7 @@ Reference:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 import keras
 import numpy as np
@@ -34,10 +37,10 @@ from tfgan_kit.losses import channel_relation_discrepancy, layer_weight_update, 
 from tfgan_kit.models.base import AdversarialModel
 from tfgan_kit.models.outputs import Endpoint
 from tfgan_kit.optimizers import compile_scheme
-from tfgan_kit.quantize import quantize_model
+from tfgan_kit.quantize import calibrate_activation_ranges, quantize_model
 from tfgan_kit.registry import register_scheme
 
-__all__ = ["QuantizedAccuracy", "ZAQ", "build_zaq"]
+__all__ = ["QuantizedAccuracy", "StepLearningRateDecay", "ZAQ", "build_zaq", "step_decay_factor"]
 
 
 def _replica_mean(value):
@@ -62,6 +65,13 @@ class ZAQ(AdversarialModel):
         alpha: weight of D_f. Defaults to `1.0`.
         beta: weight of the activation term of G's objective. Defaults to `0.1`.
         weight_momentum: momentum of the moving average of the layer weights. Defaults to `0.9`.
+        frozen_statistics: run Q in inference mode in both steps: its BatchNorm keeps P's
+            moving statistics (the only record of the real data's) and its activation ranges
+            stay as calibrated (:func:`tfgan_kit.quantize.calibrate_activation_ranges`), while
+            its kernels, biases and BatchNorm scales and offsets are trained. `False` is the
+            authors' code: Q in training mode, BatchNorm on the batch statistics of G's samples
+            (its moving statistics drift to theirs) and ranges updated from them. Defaults to
+            `False`.
         seed: seed of every draw. Defaults to `0`.
         **kwargs: passed to ``keras.Model``.
 
@@ -78,7 +88,8 @@ class ZAQ(AdversarialModel):
 
     def __init__(self, generator: keras.Model, teacher: keras.Model, quantized: keras.Model,
                  latent_dim: int, q_steps: int = 5, alpha: float = 1.0, beta: float = 0.1,
-                 weight_momentum: float = 0.9, seed: int = 0, **kwargs: Any):
+                 weight_momentum: float = 0.9, frozen_statistics: bool = False, seed: int = 0,
+                 **kwargs: Any):
         super().__init__({"generator": generator, "teacher": teacher, "quantized": quantized},
                          latent_dim=latent_dim, seed=seed, **kwargs)
         if isinstance(q_steps, bool) or not isinstance(q_steps, int) or q_steps < 1:
@@ -98,6 +109,7 @@ class ZAQ(AdversarialModel):
             )
         self.q_steps, self.alpha, self.beta = q_steps, float(alpha), float(beta)
         self.weight_momentum = float(weight_momentum)
+        self.frozen_statistics = bool(frozen_statistics)
         layers = len(shapes[0]) - 1
         self.layer_weights = self.add_weight(
             name="layer_weights", shape=(layers,), trainable=False,
@@ -107,9 +119,9 @@ class ZAQ(AdversarialModel):
 
     def discrepancy(self, images):
         """``(D_o + alpha D_f, D_o, D_f, d, P's last feature map)`` on ``images``: P in inference
-        mode, Q in training mode (Liu et al. 2021, Section 3.2)."""
+        mode, Q in training mode unless ``frozen_statistics`` (Liu et al. 2021, Section 3.2)."""
         *p_features, p_logits = self.teacher(images, training=False)
-        *q_features, q_logits = self.quantized(images, training=True)
+        *q_features, q_logits = self.quantized(images, training=not self.frozen_statistics)
         d_o = output_discrepancy(p_logits, q_logits)
         d_f, per_layer = channel_relation_discrepancy(p_features, q_features, self.layer_weights)
         return d_o + self.alpha * d_f, d_o, d_f, per_layer, p_features[-1]
@@ -151,15 +163,26 @@ class ZAQ(AdversarialModel):
             inputs={"images": tf.TensorSpec((None, *shape), tf.float32, name="images")})}
 
     def training_callbacks(self, config, workdir: str) -> list:
-        """Q's accuracy on ``evaluation_data`` (held-out real images) after every epoch."""
-        del config, workdir
-        if self.evaluation_data is None:
-            return []
-        return [QuantizedAccuracy(*self.evaluation_data)]
+        """The authors' step decay of both rates at ``config.model.lr_milestones`` (epochs; by
+        ``config.model.lr_gamma``), and Q's accuracy on ``evaluation_data`` (held-out real
+        images) after every epoch."""
+        del workdir
+        callbacks = []
+        milestones = tuple(config.model.get("lr_milestones") or ())
+        if milestones:
+            rates = {name: dict(config.train[f"{name}_optimizer"]).get("learning_rate")
+                     for name in self.optimizer_nets}
+            callbacks.append(StepLearningRateDecay(
+                {n: r for n, r in rates.items() if r is not None}, milestones,
+                config.model.get("lr_gamma", 0.1)))
+        if self.evaluation_data is not None:
+            callbacks.append(QuantizedAccuracy(*self.evaluation_data))
+        return callbacks
 
     def get_config(self) -> dict:
         return {**super().get_config(), "q_steps": self.q_steps, "alpha": self.alpha,
-                "beta": self.beta, "weight_momentum": self.weight_momentum}
+                "beta": self.beta, "weight_momentum": self.weight_momentum,
+                "frozen_statistics": self.frozen_statistics}
 
 
 class QuantizedAccuracy(keras.callbacks.Callback):
@@ -184,12 +207,64 @@ class QuantizedAccuracy(keras.callbacks.Callback):
             logs["accuracy"] = float(np.mean(predicted == self.labels))
 
 
+def step_decay_factor(epoch: int, milestones: Sequence[int], gamma: float) -> float:
+    """``gamma ** (number of milestones <= epoch)``: the multiplier of the base rate in 0-based
+    ``epoch`` (PyTorch's ``MultiStepLR`` stepped after every epoch, as the authors' code).
+
+    Reference:
+        Liu et al. 2021, Section 4 and the authors' ``main.py`` (both rates x0.1 after epochs
+        100 and 200 of 300).
+    """
+    return float(gamma) ** sum(epoch >= m for m in milestones)
+
+
+class StepLearningRateDecay(keras.callbacks.Callback):
+    """Sets every optimizer's rate to ``base * step_decay_factor(epoch, ...)`` each epoch.
+
+    A pure function of the epoch and the config's rates, so a resumed run keeps the schedule.
+
+    Args:
+        base_rates: optimizer name (as in ``model.optimizers``) -> base learning rate.
+        milestones: increasing positive epochs (0-based) from which the rate is multiplied by
+            ``gamma`` once more.
+        gamma: the factor, in (0, 1]. Defaults to `0.1`.
+
+    Raises:
+        ValueError: for milestones that are not increasing positive integers, or a bad
+            ``gamma``.
+
+    Reference:
+        Liu et al. 2021, Section 4 and the authors' ``main.py`` (MultiStepLR, gamma 0.1).
+    """
+
+    def __init__(self, base_rates: Mapping[str, float], milestones: Sequence[int],
+                 gamma: float = 0.1):
+        super().__init__()
+        milestones = tuple(milestones)
+        if (not all(isinstance(m, int) and not isinstance(m, bool) and m > 0
+                    for m in milestones) or list(milestones) != sorted(set(milestones))):
+            raise ValueError("`lr_milestones` must be increasing positive epochs, e.g. (100, 200)"
+                             f". Received: lr_milestones={milestones!r}")
+        if not 0 < float(gamma) <= 1:
+            raise ValueError(f"`lr_gamma` must be in (0, 1]. Received: lr_gamma={gamma!r}")
+        self.base_rates = {name: float(rate) for name, rate in base_rates.items()}
+        self.milestones, self.gamma = milestones, float(gamma)
+
+    def on_epoch_begin(self, epoch: int, logs=None):
+        factor = step_decay_factor(epoch, self.milestones, self.gamma)
+        for name, optimizer in self.model.optimizers.items():
+            if name in self.base_rates:
+                inner = getattr(optimizer, "inner_optimizer", optimizer)
+                inner.learning_rate = self.base_rates[name] * factor
+
+
 @register_scheme("zaq")
 def build_zaq(config, spec) -> ZAQ:
     """ZAQ on the embedded digits: P = :func:`tfgan_kit.nets.zaq.train_digits_cnn` (trained here,
     or loaded from ``config.model.teacher_path``), Q = P quantized to ``config.model.weight_bits``
-    / ``activation_bits``, G = :func:`tfgan_kit.nets.zaq.zaq_generator`; the held-out digits
-    give the per-epoch accuracy."""
+    / ``activation_bits`` with its activation ranges calibrated data-free on
+    ``config.model.calibration_images`` Gaussian-noise images N(0, 1) (seeded), G =
+    :func:`tfgan_kit.nets.zaq.zaq_generator`; the held-out digits give the per-epoch accuracy."""
     from tfgan_kit.nets.zaq import digits_split, train_digits_cnn, with_features, zaq_generator
 
     del spec  # no data
@@ -199,9 +274,12 @@ def build_zaq(config, spec) -> ZAQ:
     teacher = with_features(classifier, tuple(m.feature_layers), name="teacher")
     quantized = quantize_model(teacher, m.weight_bits, m.activation_bits, name="quantized",
                                range_momentum=m.range_momentum)
+    calibrate_activation_ranges(quantized, np.random.default_rng(config.seed).normal(
+        size=(m.calibration_images, m.image_size, m.image_size, 1)).astype(np.float32))
     generator = zaq_generator(m.latent_dim, (m.image_size, m.image_size, 1), m.base_filters,
                               normalize_output=m.normalize_output)
     model = ZAQ(generator, teacher, quantized, latent_dim=m.latent_dim, q_steps=m.q_steps,
-                alpha=m.alpha, beta=m.beta, weight_momentum=m.weight_momentum, seed=config.seed)
+                alpha=m.alpha, beta=m.beta, weight_momentum=m.weight_momentum,
+                frozen_statistics=m.frozen_statistics, seed=config.seed)
     model.evaluation_data = digits_split(m.image_size, config.seed)[1]
     return compile_scheme(model, config)

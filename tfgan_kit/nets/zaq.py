@@ -32,6 +32,13 @@ __all__ = ["DIGITS_CNN_FEATURES", "digits_cnn", "digits_split", "train_digits_cn
 DIGITS_CNN_FEATURES = ("relu_1", "relu_2", "relu_3", "relu_4")
 
 
+def _batch_norm(name: str, **kwargs) -> keras.layers.BatchNormalization:
+    """PyTorch's BatchNorm2d defaults (momentum 0.1, eps 1e-5), over the global batch under
+    ``tf.distribute`` so 1 and N replicas take the same step."""
+    return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True,
+                                           name=name, **kwargs)
+
+
 def zaq_generator(latent_dim: int, image_shape: Sequence[int], base_filters: int = 64,
                   normalize_output: bool = False, name: str = "generator") -> keras.Model:
     """ZAQ's generator ``z -> images`` (the authors' ``network.gan.Generator``).
@@ -66,16 +73,15 @@ def zaq_generator(latent_dim: int, image_shape: Sequence[int], base_filters: int
     start = size // 4
     h = layers.Dense(2 * base_filters * start * start, name="project")(z)
     h = layers.Reshape((start, start, 2 * base_filters))(h)
-    h = layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name="bn_0")(h)
+    h = _batch_norm("bn_0")(h)
     for index, filters in enumerate((2 * base_filters, base_filters), start=1):
         h = layers.UpSampling2D(name=f"up_{index}")(h)
         h = layers.Conv2D(filters, 3, padding="same", name=f"conv_{index}")(h)
-        h = layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=f"bn_{index}")(h)
+        h = _batch_norm(f"bn_{index}")(h)
         h = layers.LeakyReLU(0.2, name=f"lrelu_{index}")(h)
     images = layers.Conv2D(channels, 3, padding="same", activation="tanh", name="to_image")(h)
     if normalize_output:
-        images = layers.BatchNormalization(momentum=0.9, epsilon=1e-5, center=False,
-                                           scale=False, name="bn_out")(images)
+        images = _batch_norm("bn_out", center=False, scale=False)(images)
     return keras.Model(z, images, name=name)
 
 

@@ -95,7 +95,7 @@ def fine_tune(model, spec, config) -> float:
     """``fit`` for the config's epochs with the scheme's callbacks; returns the seconds."""
     started = time.perf_counter()
     model.fit(spec.dataset, epochs=config.train.epochs,
-              steps_per_epoch=config.train.steps_per_epoch, verbose=0,
+              steps_per_epoch=config.train.steps_per_epoch, verbose=0, shuffle=False,
               callbacks=model.training_callbacks(config, None))
     return time.perf_counter() - started
 

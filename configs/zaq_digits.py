@@ -10,11 +10,26 @@ embedded digits (seeded, a few seconds), or loaded from `config.model.teacher_pa
 file exists (written there otherwise). Training uses no real data: the logged `accuracy` is the
 quantized model's on the other 20%, the only use of real images.
 
-Measured (README's ZAQ table, `nice python benchmarks/zaq_digits.py --epochs=1`, 487 s on the
-loaded 2-core machine): full precision 98.89%, W4A4 untuned 96.67% (ranges from noise), ZAQ
-95.28%, the same fine-tuning on Gaussian noise 72.22%. With these defaults (4 epochs, 451 s,
-`pytest -q -s -m slow tests/models/test_zaq_learning.py`): ZAQ 89.17%, noise fine-tuning 91.67%.
-ZAQ does not yet beat the untuned model (the slow check fails).
+Measured on 2026-12-02 (2-core machine shared with other jobs, load ~10-15) with these
+defaults, `nice python benchmarks/zaq_digits.py --seeds=N` (seed 0 by the slow test
+`pytest -q -s -m slow tests/models/test_zaq_learning.py`, the same `run`; 764 s, of which ZAQ
+517 s and noise fine-tuning 135 s), held-out accuracy of 360 digits:
+
+    seed  full precision  untuned (noise ranges)  noise fine-tuning  ZAQ     recovered
+    0     98.89%          96.67%                  99.17%             96.67%    0%
+    1     99.72%          98.06%                  97.22%             97.78%  -17%
+    2     99.72%          98.33%                  99.17%             99.17%   60%
+    mean  99.44%          97.69%                  98.52%             97.87%   14%
+
+The issue's acceptance (ZAQ above the untuned Q and the noise baseline, >= 50% of the gap) is
+NOT met: the slow check is xfail. The W4A4 gap of this CNN is 1.4-2.2 points (5-8 digits) and
+the same settings give other results from run to run (experiment runs with a P trained
+separately for the same seeds: ZAQ 98.61 / 98.89 / 98.89%, noise 97.78 / 98.33 / 99.17%), so
+the comparison is dominated by noise of about +-1.5 points. What was learned (120 iterations,
+seed 0): Q at SGD 0.1 (the authors' rate for CIFAR ResNets) collapses to 26-52% in every mode;
+Q in training mode (the authors') with moving-average ranges ends at 36% at SGD 0.01; Q in
+inference mode (`frozen_statistics`) with frozen ranges ends at 97.2-98.6% at SGD 0.001-0.01,
+where the noise baseline ends at 92-94% at 0.01 but at 97.8-98.6% at 0.001-0.003.
 """
 
 import ml_collections
@@ -39,7 +54,7 @@ def get_config() -> ml_collections.ConfigDict:
     config.model.feature_layers = ("relu_1", "relu_2", "relu_3", "relu_4")
     config.model.weight_bits = 4
     config.model.activation_bits = 4
-    config.model.range_momentum = 0.99  # moving averages of the batch ranges (None: all-time)
+    config.model.range_momentum = None  # range of every activation seen (the authors' QuantAct)
     config.model.calibration_images = 2048  # N(0, 1) images that set Q's ranges, data-free
     # Q in inference mode: P's BatchNorm statistics and the calibrated ranges stay (False: Q in
     # training mode, as the authors' code; measured worse, see the docstring).
@@ -57,13 +72,13 @@ def get_config() -> ml_collections.ConfigDict:
     config.model.lr_gamma = 0.1
 
     # Training: Q by SGD(momentum 0.9, weight decay 5e-4), G by Adam(1e-3), the authors'; Q's
-    # rate 0.01, not their 0.1 (ResNets on CIFAR): at 0.1 this small 4-bit CNN collapses.
+    # rate 0.003, not their 0.1 (ResNets on CIFAR): at 0.1 this small 4-bit CNN collapses.
     config.train = ml_collections.ConfigDict()
     config.train.batch_size = 256
     config.train.epochs = 3
     config.train.steps_per_epoch = 40  # iterations (5 Q + 1 G steps); the authors' 60
     config.train.steps_per_execution = 1
-    config.train.q_optimizer = {"name": "sgd", "learning_rate": 0.01, "momentum": 0.9,
+    config.train.q_optimizer = {"name": "sgd", "learning_rate": 0.003, "momentum": 0.9,
                                 "weight_decay": 5e-4}
     config.train.g_optimizer = {"name": "adam", "learning_rate": 1e-3}
     config.train.jit_compile = False

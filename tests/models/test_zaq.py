@@ -203,10 +203,10 @@ def test_configs_have_the_paper_settings():
     assert (config.model.weight_bits, config.model.activation_bits) == (4, 4)
     assert (config.model.q_steps, config.model.alpha, config.model.beta) == (5, 1.0, 0.1)
     assert (config.model.latent_dim, config.model.base_filters) == (256, 64)
-    assert config.model.frozen_statistics and config.model.range_momentum == 0.99
+    assert config.model.frozen_statistics and config.model.range_momentum is None
     assert (tuple(config.model.lr_milestones), config.model.lr_gamma) == ((1, 2), 0.1)
     assert config.train.epochs == 3  # the milestones after 1/3 and 2/3, as the authors'
-    assert dict(config.train.q_optimizer) == {"name": "sgd", "learning_rate": 0.01,
+    assert dict(config.train.q_optimizer) == {"name": "sgd", "learning_rate": 0.003,
                                               "momentum": 0.9, "weight_decay": 5e-4}
     assert dict(config.train.g_optimizer) == {"name": "adam", "learning_rate": 1e-3}
 

@@ -275,11 +275,11 @@ def build_zaq(config, spec) -> ZAQ:
     quantized = quantize_model(teacher, m.weight_bits, m.activation_bits, name="quantized",
                                range_momentum=m.range_momentum)
     calibrate_activation_ranges(quantized, np.random.default_rng(config.seed).normal(
-        size=(m.calibration_images, m.image_size, m.image_size, 1)).astype(np.float32))
+        size=(m.get("calibration_images", 2048), m.image_size, m.image_size, 1)).astype(np.float32))
     generator = zaq_generator(m.latent_dim, (m.image_size, m.image_size, 1), m.base_filters,
                               normalize_output=m.normalize_output)
     model = ZAQ(generator, teacher, quantized, latent_dim=m.latent_dim, q_steps=m.q_steps,
                 alpha=m.alpha, beta=m.beta, weight_momentum=m.weight_momentum,
-                frozen_statistics=m.frozen_statistics, seed=config.seed)
+                frozen_statistics=m.get("frozen_statistics", False), seed=config.seed)
     model.evaluation_data = digits_split(m.image_size, config.seed)[1]
     return compile_scheme(model, config)

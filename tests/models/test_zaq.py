@@ -172,6 +172,12 @@ def test_step_decay_multiplies_the_rates_by_gamma_at_each_milestone():
         callback.on_epoch_begin(epoch)
         np.testing.assert_allclose(float(model.q_optimizer.learning_rate), 0.2 * factor)
         np.testing.assert_allclose(float(model.g_optimizer.learning_rate), 1e-3 * factor)
+    config = zaq_digits.get_config()
+    decay, = [c for c in model.training_callbacks(config, None)
+              if isinstance(c, StepLearningRateDecay)]
+    assert decay.base_rates == {"q": 0.003, "g": 1e-3} and decay.milestones == (1, 2)
+    config.model.lr_milestones = ()
+    assert not model.training_callbacks(config, None)
     with pytest.raises(ValueError, match=r"`lr_milestones` must be increasing positive epochs"):
         StepLearningRateDecay({"q": 0.1}, (3, 2))
     with pytest.raises(ValueError, match=r"`lr_gamma` must be in \(0, 1\]. Received: lr_gamma=0"):

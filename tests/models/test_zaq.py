@@ -175,7 +175,7 @@ def test_step_decay_multiplies_the_rates_by_gamma_at_each_milestone():
     config = zaq_digits.get_config()
     decay, = [c for c in model.training_callbacks(config, None)
               if isinstance(c, StepLearningRateDecay)]
-    assert decay.base_rates == {"q": 0.003, "g": 1e-3} and decay.milestones == (1, 2)
+    assert decay.base_rates == {"q": 0.001, "g": 1e-3} and decay.milestones == (1, 2)
     config.model.lr_milestones = ()
     assert not model.training_callbacks(config, None)
     with pytest.raises(ValueError, match=r"`lr_milestones` must be increasing positive epochs"):
@@ -212,7 +212,7 @@ def test_configs_have_the_paper_settings():
     assert config.model.frozen_statistics and config.model.range_momentum is None
     assert (tuple(config.model.lr_milestones), config.model.lr_gamma) == ((1, 2), 0.1)
     assert config.train.epochs == 3  # the milestones after 1/3 and 2/3, as the authors'
-    assert dict(config.train.q_optimizer) == {"name": "sgd", "learning_rate": 0.003,
+    assert dict(config.train.q_optimizer) == {"name": "sgd", "learning_rate": 0.001,
                                               "momentum": 0.9, "weight_decay": 5e-4}
     assert dict(config.train.g_optimizer) == {"name": "adam", "learning_rate": 1e-3}
 

@@ -21,8 +21,9 @@ Measured on 2026-12-02 (2-core machine shared with other jobs) with these defaul
     mean  97.78%          93.33%                  95.65%             95.93%  58% of the mean gap
 
 ZAQ beats the untuned Q on every seed and the noise baseline on average by one digit per seed
-(on 1 seed of 3): the slow check `pytest -q -s -m slow tests/models/test_zaq_learning.py` tests
-the 3-seed means. With the 16-16-32-32 CNN (width=16) the W4A4 gap is 0.3-2.2
+(on 1 seed of 3). The slow check `pytest -q -s -m slow tests/models/test_zaq_learning.py`
+tests the 3-seed means: passed in 256 s (load ~7), the same figures to the digit (the runs are
+deterministic for a seed). With the 16-16-32-32 CNN (width=16) the W4A4 gap is 0.3-2.2
 points and nothing is measurable (README, ZAQ section). Q at the authors' SGD 0.1 collapses to
 26-52%; Q in training mode (the authors', frozen_statistics=False) drifts to G's BatchNorm
 statistics and activation ranges (36% at SGD 0.01).

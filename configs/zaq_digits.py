@@ -23,7 +23,7 @@ Measured on 2026-12-02 (2-core machine shared with other jobs) with these defaul
 ZAQ beats the untuned Q on every seed and the noise baseline on average by one digit per seed
 (on 1 seed of 3). The slow check `pytest -q -s -m slow tests/models/test_zaq_learning.py`
 tests the 3-seed means: passed in 256 s (load ~7), the same figures to the digit (the runs are
-deterministic for a seed). With the 16-16-32-32 CNN (width=16) the W4A4 gap is 0.3-2.2
+deterministic for a seed). With the 16-16-32-32 CNN (width=16) the W4A4 gap is 1.4-2.2
 points and nothing is measurable (README, ZAQ section). On that CNN Q at the authors' SGD 0.1
 falls to 46-52% in 60 iterations; Q in training mode (the authors', frozen_statistics=False)
 drifts to G's BatchNorm statistics and activation ranges (36% at SGD 0.01).

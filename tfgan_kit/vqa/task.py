@@ -147,7 +147,8 @@ def build_vqa_task(config) -> SupervisedTask:
     answers = top_answers(train_set.answers, config.model.num_answers)
     max_length, batch = config.data.max_length, config.train.batch_size
     stream = question_batches(train_set, vocabulary, answers, max_length, batch,
-                              shuffle_seed=config.seed, repeat=True)
+                              shuffle_seed=config.seed, repeat=True,
+                              questions_per_image=config.data.get("batch_questions_per_image"))
     kept = sum(a in set(answers) for a in train_set.answers)
     model = build_model(config.model, vocabulary,
                         len(answers), vocabulary.encode(train_set.questions, max_length))

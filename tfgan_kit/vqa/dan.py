@@ -117,6 +117,12 @@ class RDAN(_DualAttention):
 
     ``call((images, questions))`` returns answer logits ``[batch, num_answers]``.
 
+    The regions are whatever ``image_encoder`` gives: the paper's are ResNet res5c cells; the
+    Sort-of-CLEVR configs use the 5x5 grid of the end-to-end CNN with each cell's (x, y)
+    appended (:class:`tfgan_kit.vqa.encoders.ConvEncoder`, as Santoro et al. 2017 tag their
+    objects), since a soft-attention sum otherwise loses where the attended object is and
+    "left", "closest" or "furthest" become unanswerable from ``m^(K)``.
+
     Args:
         image_encoder: images -> regions ``[batch, N, D]``.
         vocabulary_size: question vocabulary size (index 0 padding).

@@ -6,7 +6,9 @@ the official files with precomputed features), ``config.model.name`` the model
 ``config.model.encoder`` the image encoder (``"cnn"`` on pixels, ``"features"``). The vocabulary
 (``config.data.max_words`` most frequent question words) and the K answers
 (``config.model.num_answers``) come from the training questions; training uses the questions
-whose answer is among the K. After training the report gives the held-out accuracy overall,
+whose answer is among the K, one question per image copy, or, with
+``config.data.batch_questions_per_image = r``, r questions of each image per batch (the CNN
+runs once per image). After training the report gives the held-out accuracy overall,
 per question type and per group (Sort-of-CLEVR: relational / non-relational; VQA v2: answer
 type), plus the VQA accuracy when human answers are known.
 

@@ -3,13 +3,15 @@
     python train.py --config=configs/vqa_sort_of_clevr_lstm.py --workdir=/tmp/vqa_lstm \
         --export_dir=/tmp/vqa_lstm/export
 
-CPU-sized widths (the paper's: embedding 300, LSTM 512 x 2, common space 1024, MLP 1000 x 2 and
-K = 1000 answers; set them with --config.model.*).
+CPU-sized widths (the paper's: embedding 300, LSTM 512 x 2, common space 1024, MLP 1000 x 2 with
+dropout 0.5 and K = 1000 answers; set them with --config.model.*).
 
-Measured (2026-12-02, shared 2-core CPU, both configs at once, 12,000 steps in ~34 min
-wall): deeper LSTM Q + norm I 57.7% non-relational / 41.5% relational on 250 held-out
-images, training accuracy 66-67%: the issue's acceptance (>= 90% non-relational) is NOT
-met; see the README's VQA section.
+Measured 2026-12-02 on the shared, loaded 2-core CPU machine, both configs at once
+(`python benchmarks/vqa_sort_of_clevr.py`, 20,000 steps of 128 questions, 24 min wall): 54.4%
+non-relational / 32.3% relational on 5,000 questions about 250 held-out images, training
+accuracy 67%. The issue's acceptance (>= 90% non-relational) is NOT met: the model has not left
+the ~55% non-relational plateau (it has not yet bound the question's colour to the object; r-DAN
+leaves the same plateau after ~10,000 steps); see the README's VQA section.
 """
 
 import ml_collections

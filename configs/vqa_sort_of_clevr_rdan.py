@@ -8,7 +8,7 @@ CPU-sized width 128 (the paper's: 512); data and training as configs/vqa_sort_of
 (20,000 steps of 8 questions of each of 16 images, Adam 1e-3).
 
 Measured 2026-12-02 on the shared, loaded 2-core CPU machine, both configs at once
-(`python benchmarks/vqa_sort_of_clevr.py`, 28 min wall): 99.3% non-relational / 81.6%
+(`python benchmarks/vqa_sort_of_clevr.py`, 26-28 min wall): 99.3% non-relational / 81.6%
 relational (closest 73.6%, furthest 73.4%, count 96.9%) on 5,000 questions about 250 held-out
 images, against 32.3% relational for deeper LSTM Q + norm I: r-DAN matches or beats it on
 relational questions (met). The training accuracy sits at 67% for ~9,000 steps, then climbs to

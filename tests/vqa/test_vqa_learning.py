@@ -4,7 +4,7 @@ both models train once, at the same time, for the two checks).
 
     pytest -q -s -m slow tests/vqa/test_vqa_learning.py
 
-Measured 2026-12-02 on the shared, loaded 2-core CPU machine (28 min wall, 20,000 steps each):
+Measured 2026-12-02 on the shared, loaded 2-core CPU machine (26-28 min wall in two runs, identical figures, 20,000 steps each):
 r-DAN 99.3% non-relational / 81.6% relational, deeper LSTM Q + norm I 54.4% / 32.3%. r-DAN's
 check passes; the LSTM's (>= 90% non-relational) is NOT met: it stays on the ~55%
 non-relational plateau that end-to-end CNNs on Sort-of-CLEVR sit on before they bind the

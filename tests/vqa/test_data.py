@@ -89,6 +89,30 @@ def test_question_batches(small):
     assert image_inputs(np.ones((1, 2), np.float64)).dtype == np.float32
 
 
+def test_question_batches_grouped_by_image(small):
+    vocabulary = Vocabulary.build(small.questions)
+    answers = list(sort_of_clevr.ANSWERS)
+    data = question_batches(small, vocabulary, answers, 12, batch_size=12, shuffle_seed=0,
+                            repeat=True, questions_per_image=4)
+    pixels = small.images / 127.5 - 1
+    texts = vocabulary.encode(small.questions, 12)
+    for (images, tokens), labels in data.take(3):
+        assert images.shape == (3, 75, 75, 3) and tokens.shape == (12, 12)
+        assert labels.shape == (12,)
+        for i in range(3):
+            owner = int(np.argmin(np.abs(pixels - images[i]).reshape(30, -1).max(1)))
+            np.testing.assert_allclose(images[i], pixels[owner], atol=1e-6)
+            rows = [np.flatnonzero((texts == t).all(1) & (small.image_index == owner))
+                    for t in np.asarray(tokens[4 * i:4 * i + 4])]
+            assert all(len(r) for r in rows)  # the question is one of this image's
+            assert [small.answers[r[0]] for r in rows] == [
+                answers[int(a)] for a in labels[4 * i:4 * i + 4]]
+    with pytest.raises(ValueError, match="dividing the batch size 10"):
+        question_batches(small, vocabulary, answers, 12, 10, 0, True, questions_per_image=4)
+    with pytest.raises(ValueError, match="pass `shuffle_seed` and `repeat=True`"):
+        question_batches(small, vocabulary, answers, 12, 12, questions_per_image=4)
+
+
 def _write_vqa(tmp_path, feature_format):
     questions = {"questions": [
         {"image_id": 7, "question": "What color is it?", "question_id": 70},

@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 from tfgan_kit.vqa.dan import MDAN, RDAN, bidirectional_margin_ranking_loss
-from tfgan_kit.vqa.encoders import ConvEncoder, FeatureEncoder
+from tfgan_kit.vqa.encoders import ConvEncoder, FeatureEncoder, repeat_for_questions
 from tfgan_kit.vqa.models import BowQuestionImage, LstmQuestionImage
 
 RNG = np.random.default_rng(0)
@@ -80,6 +80,34 @@ def test_conv_encoder_grid_and_coordinates():
     assert ConvEncoder(coordinates=False)(np.zeros((1, 75, 75, 3), np.float32)).shape == (1, 25, 24)
     with pytest.raises(ValueError, match="`filters` must be a positive integer"):
         ConvEncoder(filters=0)
+
+
+def test_conv_encoder_batch_norm_momentum():
+    encoder = ConvEncoder(filters=3, num_layers=1)
+    images = RNG.normal(size=(4, 9, 9, 3)).astype(np.float32)
+    encoder(images, training=True)
+    conv, norm = encoder.blocks[0]
+    batch_mean = np.asarray(conv(images)).mean((0, 1, 2))
+    np.testing.assert_allclose(norm.moving_mean, 0.1 * batch_mean, atol=1e-5)  # 0.9 * 0 + 0.1 * m
+
+
+GROUPED_MODELS = {
+    "lstm": lambda: LstmQuestionImage(FeatureEncoder(), 10, 3, embedding_dim=4, lstm_units=5,
+                                      common_dim=6, hidden=(6,)),
+    "rdan": lambda: RDAN(FeatureEncoder(), 10, 3, units=6, embedding_dim=4),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GROUPED_MODELS))
+def test_questions_grouped_by_image_answer_like_one_image_each(name):
+    keras.utils.set_random_seed(3)
+    model = GROUPED_MODELS[name]()
+    images = RNG.normal(size=(2, 4, 5)).astype(np.float32)
+    tokens = np.concatenate([TOKENS, TOKENS[::-1]])  # 3 questions per image
+    grouped = np.asarray(model((images, tokens)))
+    each = np.asarray(model((np.repeat(images, 3, axis=0), tokens)))
+    np.testing.assert_allclose(grouped, each, atol=1e-5)
+    np.testing.assert_array_equal(repeat_for_questions(images, tokens), np.repeat(images, 3, 0))
 
 
 def _dense(layer, x):

@@ -22,6 +22,7 @@ def tiny(config):
     config.data.num_images = 6
     config.data.test_images = 2
     config.data.questions_per_image = 4
+    config.data.batch_questions_per_image = 2
     config.model.cnn_filters = 4
     config.model.embedding_dim = 4
     config.model.lstm_units = 4

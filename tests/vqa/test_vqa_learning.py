@@ -1,13 +1,15 @@
-"""Learning check (slow): held-out Sort-of-CLEVR accuracy of deeper LSTM Q + norm I and r-DAN
-with the committed configs, through benchmarks/vqa_sort_of_clevr.py (which prints the table).
+"""Learning checks (slow): held-out Sort-of-CLEVR accuracy of deeper LSTM Q + norm I and r-DAN
+with the committed configs, through benchmarks/vqa_sort_of_clevr.py (which prints the table;
+both models train once, at the same time, for the two checks).
 
-    pytest -q -m slow tests/vqa/test_vqa_learning.py -s
+    pytest -q -s -m slow tests/vqa/test_vqa_learning.py
 
-NOT MET yet (open part of issue 15): measured 2026-12-02 on the shared 2-core machine, 12,000
-steps each (36 min wall, both at once): deeper LSTM Q + norm I 57.7% non-relational / 41.5%
-relational, r-DAN 51.4% / 32.2%, held out, while both reach 66-67% training accuracy: the models
-fit the training images without generalising (see the README's VQA section). The marker is
-strict: the day the check passes it reports XPASS as a failure, so the marker gets removed.
+Measured 2026-12-02 on the shared, loaded 2-core CPU machine (26-28 min wall in two runs, identical figures, 20,000 steps each):
+r-DAN 99.3% non-relational / 81.6% relational, deeper LSTM Q + norm I 54.4% / 32.3%. r-DAN's
+check passes; the LSTM's (>= 90% non-relational) is NOT met: it stays on the ~55%
+non-relational plateau that end-to-end CNNs on Sort-of-CLEVR sit on before they bind the
+question's colour to the object (r-DAN leaves it after ~10,000 steps). Its marker is strict:
+the day it passes it reports XPASS as a failure, so the marker gets removed.
 """
 
 import os
@@ -20,12 +22,21 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 from benchmarks import vqa_sort_of_clevr  # noqa: E402
 
 
+@pytest.fixture(scope="module")
+def reports():
+    return vqa_sort_of_clevr.run()
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="measured 57.7% non-relational (LSTM), r-DAN 32.2% vs "
-                                       "41.5% relational: issue 15 acceptance not met yet")
-def test_lstm_non_relational_and_rdan_relational():
-    reports = vqa_sort_of_clevr.run()
+def test_rdan_matches_or_beats_lstm_on_relational(reports):
     lstm = reports["deeper LSTM Q + norm I"]["per_group"]
     rdan = reports["r-DAN"]["per_group"]
-    assert lstm["non_relational"] >= 90.0, lstm
     assert rdan["relational"] >= lstm["relational"], (rdan, lstm)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="measured 54.4% non-relational after 20,000 steps: the "
+                                       "LSTM has not left the plateau (issue 15, open part)")
+def test_lstm_non_relational_reaches_90(reports):
+    lstm = reports["deeper LSTM Q + norm I"]["per_group"]
+    assert lstm["non_relational"] >= 90.0, lstm

@@ -5,7 +5,7 @@ Networks, trained as the supervised task ``"vqa"`` by ``train.py``."""
 from tfgan_kit.vqa.accuracy import CONTRACTIONS, evaluate, normalize_answer, vqa_accuracy
 from tfgan_kit.vqa.baselines import NearestNeighbour, PriorAnswer, QuestionTypePrior, RandomAnswer
 from tfgan_kit.vqa.dan import MDAN, RDAN, bidirectional_margin_ranking_loss
-from tfgan_kit.vqa.encoders import ConvEncoder, FeatureEncoder
+from tfgan_kit.vqa.encoders import ConvEncoder, FeatureEncoder, repeat_for_questions
 from tfgan_kit.vqa.export import export_vqa_model, read_assets
 from tfgan_kit.vqa.models import BowQuestionImage, LstmQuestionImage
 from tfgan_kit.vqa.sort_of_clevr import SortOfClevr
@@ -16,4 +16,4 @@ __all__ = ["CONTRACTIONS", "evaluate", "normalize_answer", "vqa_accuracy", "Near
            "PriorAnswer", "QuestionTypePrior", "RandomAnswer", "Vocabulary", "tokenize",
            "top_answers", "MDAN", "RDAN", "bidirectional_margin_ranking_loss", "ConvEncoder",
            "FeatureEncoder", "export_vqa_model", "read_assets", "BowQuestionImage",
-           "LstmQuestionImage", "SortOfClevr", "VQAv2Set", "read_vqa_v2"]
+           "LstmQuestionImage", "SortOfClevr", "VQAv2Set", "read_vqa_v2", "repeat_for_questions"]

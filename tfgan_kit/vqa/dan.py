@@ -26,6 +26,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tfgan_kit.vqa.encoders import repeat_for_questions
+
 __all__ = ["TextEncoder", "RDAN", "MDAN", "bidirectional_margin_ranking_loss"]
 
 
@@ -98,7 +100,7 @@ class _DualAttention(keras.Model):
 
     def encode(self, images, questions, training=None):
         """Regions ``v_n``, words ``u_t``, their mask, and ``v^(0)``, ``u^(0)``."""
-        regions = self.image_encoder(images, training=training)
+        regions = repeat_for_questions(self.image_encoder(images, training=training), questions)
         words, mask = self.text_encoder(questions, training=training)
         v0 = self.image_projections[0](tf.reduce_mean(regions, 1))
         return regions, words, mask, v0, _masked_mean(words, mask)
@@ -114,6 +116,12 @@ class RDAN(_DualAttention):
     """Reasoning DAN for VQA: a joint memory over K steps, answer logits from ``m^(K)``.
 
     ``call((images, questions))`` returns answer logits ``[batch, num_answers]``.
+
+    The regions are whatever ``image_encoder`` gives: the paper's are ResNet res5c cells; the
+    Sort-of-CLEVR configs use the 5x5 grid of the end-to-end CNN with each cell's (x, y)
+    appended (:class:`tfgan_kit.vqa.encoders.ConvEncoder`, as Santoro et al. 2017 tag their
+    objects), since a soft-attention sum otherwise loses where the attended object is and
+    "left", "closest" or "furthest" become unanswerable from ``m^(K)``.
 
     Args:
         image_encoder: images -> regions ``[batch, N, D]``.

@@ -27,6 +27,8 @@ from typing import Sequence
 import keras
 import tensorflow as tf
 
+from tfgan_kit.vqa.encoders import repeat_for_questions
+
 __all__ = ["AnswerMLP", "BowQuestionImage", "LstmQuestionImage"]
 
 
@@ -57,8 +59,8 @@ class AnswerMLP(keras.layers.Layer):
         return self.logits(x)
 
 
-def _image_vector(encoder, images, training):
-    regions = encoder(images, training=training)
+def _image_vector(encoder, images, questions, training):
+    regions = repeat_for_questions(encoder(images, training=training), questions)
     return tf.reshape(regions, [tf.shape(regions)[0], regions.shape[1] * regions.shape[2]])
 
 
@@ -114,7 +116,7 @@ class BowQuestionImage(keras.Model):
 
     def call(self, inputs, training=None):
         images, questions = inputs
-        image = _image_vector(self.image_encoder, images, training)
+        image = _image_vector(self.image_encoder, images, questions, training)
         return self.mlp(tf.concat([self.question_features(questions), image], -1),
                         training=training)
 
@@ -180,7 +182,7 @@ class LstmQuestionImage(keras.Model):
 
     def call(self, inputs, training=None):
         images, questions = inputs
-        image = _image_vector(self.image_encoder, images, training)
+        image = _image_vector(self.image_encoder, images, questions, training)
         if self.normalize_image:
             image = tf.math.l2_normalize(image, axis=-1)
         fused = self.question_vector(questions, training) * self.image_projection(image)

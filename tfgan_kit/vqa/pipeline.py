@@ -36,7 +36,8 @@ def encode_answers(answers: Sequence[str], answer_list: Sequence[str]) -> np.nda
 
 def question_batches(qa_set, vocabulary: Vocabulary, answer_list: Sequence[str],
                      max_length: int, batch_size: int, shuffle_seed: int | None = None,
-                     repeat: bool = False) -> tf.data.Dataset:
+                     repeat: bool = False, questions_per_image: int | None = None
+                     ) -> tf.data.Dataset:
     """Batches ``((images, question ids), answer class)`` of the questions whose answer is in
     ``answer_list``.
 
@@ -48,10 +49,24 @@ def question_batches(qa_set, vocabulary: Vocabulary, answer_list: Sequence[str],
         batch_size: examples per batch (the last partial batch is kept unless ``repeat``).
         shuffle_seed: shuffle the questions with this seed each pass; ``None`` keeps the order.
         repeat: an endless stream (for ``fit``). Defaults to `False`.
+        questions_per_image: ``None`` (default): every question is an example with its own
+            copy of its image. An integer r: batches ``((images [batch_size / r], ids
+            [batch_size, T]), classes [batch_size])`` of images in shuffled order, each with r
+            of its questions drawn at random (without replacement when it has r or more), so
+            the CNN runs once per image and the models repeat its features for its r
+            questions (:func:`tfgan_kit.vqa.encoders.repeat_for_questions`). Needs
+            ``shuffle_seed`` and ``repeat``.
 
     Returns:
         The ``tf.data.Dataset``.
+
+    Raises:
+        ValueError: if ``questions_per_image`` does not divide ``batch_size`` or comes without
+            ``shuffle_seed`` and ``repeat``.
     """
+    if questions_per_image is not None:
+        return _image_batches(qa_set, vocabulary, answer_list, max_length, batch_size,
+                              shuffle_seed, repeat, questions_per_image)
     labels = encode_answers(qa_set.answers, answer_list)
     keep = np.flatnonzero(labels >= 0)
     tokens = vocabulary.encode([qa_set.questions[i] for i in keep], max_length)
@@ -73,6 +88,49 @@ def question_batches(qa_set, vocabulary: Vocabulary, answer_list: Sequence[str],
 
     data = data.map(gather, num_parallel_calls=tf.data.AUTOTUNE)
     return data.prefetch(tf.data.AUTOTUNE)
+
+
+def _image_batches(qa_set, vocabulary, answer_list, max_length, batch_size, shuffle_seed,
+                   repeat, questions_per_image):
+    """``question_batches`` with ``questions_per_image`` questions of each image per batch."""
+    per_image = questions_per_image
+    if not isinstance(per_image, int) or per_image < 1 or batch_size % per_image:
+        raise ValueError("`questions_per_image` must be a positive integer dividing the batch "
+                         f"size {batch_size}. Received: {per_image!r}")
+    if shuffle_seed is None or not repeat:
+        raise ValueError("`questions_per_image` draws random questions for a training stream: "
+                         "pass `shuffle_seed` and `repeat=True` with it.")
+    labels = encode_answers(qa_set.answers, answer_list)
+    keep = np.flatnonzero(labels >= 0)
+    tokens = tf.constant(vocabulary.encode([qa_set.questions[i] for i in keep], max_length))
+    kept_labels = tf.constant(labels[keep])
+    owners = qa_set.image_index[keep]
+    order = np.argsort(owners, kind="stable")  # kept questions grouped by image
+    image_ids, starts, counts = np.unique(owners[order], return_index=True, return_counts=True)
+    order = tf.constant(order.astype(np.int32))
+    pixels = qa_set.images.dtype == np.uint8
+    images = tf.constant(qa_set.images if pixels else image_inputs(qa_set.images))
+    data = tf.data.Dataset.from_tensor_slices(
+        (image_ids.astype(np.int32), starts.astype(np.int32), counts.astype(np.int32)))
+    data = data.shuffle(len(image_ids), seed=shuffle_seed, reshuffle_each_iteration=True)
+
+    def draw(image, start, count):
+        shuffled = tf.argsort(tf.random.uniform([count], seed=shuffle_seed))
+        with_replacement = tf.random.uniform([per_image], 0, count, tf.int32, seed=shuffle_seed)
+        picks = tf.cond(count >= per_image, lambda: shuffled[:per_image],
+                        lambda: with_replacement)
+        rows = tf.gather(order, start + picks)
+        return image, tf.gather(tokens, rows), tf.gather(kept_labels, rows)
+
+    data = data.repeat().map(draw).batch(batch_size // per_image, drop_remainder=True)
+
+    def gather(image, question, label):
+        image = tf.gather(images, image)
+        if pixels:
+            image = tf.cast(image, tf.float32) / 127.5 - 1.0
+        return (image, tf.reshape(question, [-1, max_length])), tf.reshape(label, [-1])
+
+    return data.map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
 
 def predict_answers(model, qa_set, vocabulary: Vocabulary, answer_list: Sequence[str],

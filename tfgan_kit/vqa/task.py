@@ -6,7 +6,9 @@ the official files with precomputed features), ``config.model.name`` the model
 ``config.model.encoder`` the image encoder (``"cnn"`` on pixels, ``"features"``). The vocabulary
 (``config.data.max_words`` most frequent question words) and the K answers
 (``config.model.num_answers``) come from the training questions; training uses the questions
-whose answer is among the K. After training the report gives the held-out accuracy overall,
+whose answer is among the K, one question per image copy, or, with
+``config.data.batch_questions_per_image = r``, r questions of each image per batch (the CNN
+runs once per image). After training the report gives the held-out accuracy overall,
 per question type and per group (Sort-of-CLEVR: relational / non-relational; VQA v2: answer
 type), plus the VQA accuracy when human answers are known.
 
@@ -147,7 +149,8 @@ def build_vqa_task(config) -> SupervisedTask:
     answers = top_answers(train_set.answers, config.model.num_answers)
     max_length, batch = config.data.max_length, config.train.batch_size
     stream = question_batches(train_set, vocabulary, answers, max_length, batch,
-                              shuffle_seed=config.seed, repeat=True)
+                              shuffle_seed=config.seed, repeat=True,
+                              questions_per_image=config.data.get("batch_questions_per_image"))
     kept = sum(a in set(answers) for a in train_set.answers)
     model = build_model(config.model, vocabulary,
                         len(answers), vocabulary.encode(train_set.questions, max_length))

@@ -26,7 +26,8 @@ NEEDED_MODES = {"ring": (6, 8), "grid": (20, 25)}
 #: Configs whose figures are measured (in their docstrings); the others are still being tuned
 #: (issue 11) and are expected to fall short until they are.
 MEASURED = {("lsgan", "ring"), ("lsgan", "grid"), ("ebgan", "ring"), ("wgan_gp", "ring"),
-            ("wgan_gp", "grid"), ("ebgan", "grid")}
+            ("wgan_gp", "grid"), ("ebgan", "grid"), ("wgan", "ring"), ("dragan", "ring"),
+            ("dragan", "grid")}
 CASES = [
     pytest.param(scheme, mixture, id=f"{scheme}-{mixture}", marks=() if (scheme, mixture) in
                  MEASURED else pytest.mark.xfail(reason="config not tuned yet (issue 11)"))

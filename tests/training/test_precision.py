@@ -3,6 +3,9 @@ variables under every Keras dtype policy (Micikevicius et al. 2018, Sections 3.1
 
 import contextlib
 import io
+import os
+import subprocess
+import sys
 
 import keras
 import numpy as np
@@ -22,6 +25,7 @@ from tfgan_kit.training.precision import (
     resolve_precision,
 )
 from tfgan_kit.training.trainer import check_config
+from tfgan_kit.training.workdir import saved_value
 
 POLICIES = ("float32", "mixed_bfloat16", "mixed_float16")
 COMPUTE = {"float32": "float32", "mixed_bfloat16": "bfloat16", "mixed_float16": "float16"}
@@ -147,17 +151,52 @@ def test_the_exported_serving_output_is_float32_and_matches_generate(trained):
     np.testing.assert_allclose(served.numpy(), model.generate(z).numpy(), atol=tolerance)
 
 
-def test_the_trainer_applies_the_setting_says_why_and_restores_the_policy(tmp_path):
+def tiny_ring(epochs: int, precision: str):
     config = gan_ring.get_config()
     config.data.num_examples = 128
     config.model.g_hidden = (8,)
     config.model.d_hidden = (8,)
-    config.train.update(batch_size=64, epochs=1, steps_per_epoch=2, jit_compile=False,
-                        num_samples=16, verbose="2", precision="mixed_bfloat16")
+    config.train.update(batch_size=64, epochs=epochs, steps_per_epoch=2, jit_compile=False,
+                        num_samples=16, verbose="2", precision=precision)
+    return config
+
+
+def quiet_run(config, workdir):
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
-        model = train_and_evaluate(config, str(tmp_path / "run"))
+        model = train_and_evaluate(config, str(workdir))
+    return model, buffer.getvalue().splitlines()
+
+
+def test_the_trainer_applies_the_setting_says_why_and_restores_the_policy(tmp_path):
+    model, lines = quiet_run(tiny_ring(1, "mixed_bfloat16"), tmp_path / "run")
     assert keras.config.dtype_policy().name == "float32"
     assert model.generator.get_layer("dense_0").compute_dtype == "bfloat16"
-    assert ("precision mixed_bfloat16 (set in config.train.precision), no XLA"
-            in buffer.getvalue().splitlines())
+    assert "precision mixed_bfloat16 (set in config.train.precision), no XLA" in lines
+
+
+def test_a_resume_may_switch_to_bfloat16_but_not_to_loss_scaling(tmp_path):
+    workdir = tmp_path / "run"
+    quiet_run(tiny_ring(1, "float32"), workdir)
+    model, _ = quiet_run(tiny_ring(2, "mixed_bfloat16"), workdir)
+    assert int(model.step_count) == 4
+    with pytest.raises(ValueError, match=r"trained under mixed_bfloat16 and this config gives "
+                                         r"mixed_float16: .* config.train.precision="
+                                         r"'mixed_bfloat16', or pass a new --workdir"):
+        quiet_run(tiny_ring(3, "mixed_float16"), workdir)
+    assert saved_value(str(workdir / "config.json"), "train.precision") == "mixed_bfloat16"
+
+
+def test_train_py_takes_the_setting_on_any_scheme_config(tmp_path):
+    """configs/ files have no train.precision; train.py adds it (unset) so an override parses,
+    and a bad value is one error line naming the valid ones."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    result = subprocess.run(
+        [sys.executable, "train.py", "--config=configs/gan_ring.py",
+         "--config.train.precision=bf16", f"--workdir={tmp_path}"],
+        cwd=root, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == ["error: config.train.precision must be one of auto, float32, "
+                      "mixed_bfloat16, mixed_float16. Received: 'bf16'"], result.stderr[-2000:]

@@ -28,8 +28,9 @@ from typing import Iterable, Iterator, Sequence
 import keras
 import tensorflow as tf
 
-__all__ = ["BF16_CPU_FLAGS", "DEFAULT_PRECISION", "PRECISIONS", "check_precision", "cpu_flags",
-           "detect_precision", "dtype_policy", "gpu_capabilities", "resolve_precision"]
+__all__ = ["BF16_CPU_FLAGS", "DEFAULT_PRECISION", "PRECISIONS", "check_precision",
+           "check_resume_precision", "cpu_flags", "detect_precision", "dtype_policy",
+           "gpu_capabilities", "resolve_precision"]
 
 PRECISIONS = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
 #: The trainer's choice when ``config.train.precision`` is absent: every learning check of the
@@ -130,6 +131,29 @@ def detect_precision(setting) -> tuple[str, str]:
     if check_precision(setting) != "auto":
         return resolve_precision(setting, (), ())
     return resolve_precision(setting, cpu_flags(), gpu_capabilities())
+
+
+def check_resume_precision(saved_setting, policy: str, workdir: str) -> None:
+    """Refuses to resume under ``policy`` a run whose checkpoint holds optimizers of the other
+    kind: ``mixed_float16`` wraps each optimizer in a ``LossScaleOptimizer`` (its own variables),
+    the other policies do not. float32 <-> mixed_bfloat16 changes resume (float32 variables).
+
+    Args:
+        saved_setting: the run's saved ``config.train.precision`` (``None``: the default).
+        policy: the policy this invocation resolved to.
+        workdir: the run folder, for the message.
+
+    Raises:
+        ValueError: naming both policies and the fix.
+    """
+    saved = detect_precision(saved_setting or DEFAULT_PRECISION)[0]
+    if (saved == "mixed_float16") != (policy == "mixed_float16"):
+        raise ValueError(
+            f"The run in {workdir} trained under {saved} and this config gives {policy}: only one "
+            "of them scales the loss, so the optimizers in its checkpoint do not fit. Set "
+            f"config.train.precision={saved_setting or DEFAULT_PRECISION!r}, or pass a new "
+            "--workdir."
+        )
 
 
 @contextlib.contextmanager

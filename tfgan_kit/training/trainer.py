@@ -28,12 +28,12 @@ from tfgan_kit.export.saved_model import check_export_dir
 from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
 from tfgan_kit.training.callbacks import ModeCoverageLog, NaNGuard, ProgressFigures, SampleGrid
 from tfgan_kit.training.precision import DEFAULT_PRECISION, check_precision, detect_precision
-from tfgan_kit.training.precision import dtype_policy
+from tfgan_kit.training.precision import check_resume_precision, dtype_policy
 from tfgan_kit.training.schedules import LinearLearningRateDecay, check_decay_start
 from tfgan_kit.training.checkpoints import RunCheckpoint, latest_readable
 from tfgan_kit.training.report import banner_lines, summary_lines
 from tfgan_kit.training.tasks import is_task_config, train_task
-from tfgan_kit.training.workdir import WorkdirLock, reconcile_config
+from tfgan_kit.training.workdir import WorkdirLock, reconcile_config, saved_value
 
 TRAIN_KEYS = {
     "batch_size", "epochs", "steps_per_epoch", "steps_per_execution", "jit_compile",
@@ -278,6 +278,9 @@ def _train_scheme(config, workdir: str, strategy: tf.distribute.Strategy,
     paths = workdir_paths(workdir)
     with WorkdirLock(workdir):
         checkpoint_path, start_epoch = latest_readable(paths["checkpoints"])
+        if checkpoint_path is not None:
+            check_resume_precision(saved_value(paths["config"], "train.precision"),
+                                   keras.config.dtype_policy().name, workdir)
         applied = reconcile_config(config, paths["config"], resuming=checkpoint_path is not None)
         if applied:
             print("resuming with changed settings: " + "; ".join(applied))

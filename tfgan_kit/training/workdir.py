@@ -90,6 +90,15 @@ def write_config(config, path: str) -> None:
     os.replace(temporary, path)
 
 
+def saved_value(path: str, key: str):
+    """The value of dotted ``key`` in the saved config ``path`` (``None`` if absent/unreadable)."""
+    try:
+        with open(path) as f:
+            return _flatten(json.load(f)).get(key)
+    except (OSError, ValueError):
+        return None
+
+
 def reconcile_config(config, path: str, resuming: bool) -> list[str]:
     """Compares ``config`` with the run's saved config; saves the new one when allowed.
 

@@ -200,3 +200,25 @@ def test_train_py_takes_the_setting_on_any_scheme_config(tmp_path):
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors == ["error: config.train.precision must be one of auto, float32, "
                       "mixed_bfloat16, mixed_float16. Received: 'bf16'"], result.stderr[-2000:]
+
+
+def test_mixed_float16_steps_are_unscaled_like_float32_steps():
+    """The loss is multiplied by the loss scale (2^15) before differentiation and the gradients
+    divided by it before the update: one SGD step moves the weights as far as in float32."""
+    deltas = {}
+    for policy in ("float32", "mixed_float16"):
+        with dtype_policy(policy):
+            keras.utils.set_random_seed(1)
+            model = GAN(mlp_generator(4, 2, hidden=(16,), output_activation="linear"),
+                        mlp_discriminator(2, hidden=(16,)), latent_dim=4)
+            model.compile(g_optimizer=keras.optimizers.SGD(0.1),
+                          d_optimizer=keras.optimizers.SGD(0.1))
+            before = [w.numpy() for w in model.discriminator.trainable_weights]
+            model.train_step(tf.constant(np.random.default_rng(1).normal(size=(16, 2)),
+                                         tf.float32))
+            after = [w.numpy() for w in model.discriminator.trainable_weights]
+            deltas[policy] = np.concatenate([(a - b).ravel() for a, b in zip(after, before)])
+            if policy == "mixed_float16":
+                assert float(model.d_optimizer.dynamic_scale) == 2.0**15  # a finite step
+    assert np.linalg.norm(deltas["float32"]) > 1e-3
+    np.testing.assert_allclose(deltas["mixed_float16"], deltas["float32"], atol=1e-4)

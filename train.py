@@ -2,6 +2,7 @@
 
     python train.py --config=configs/dcgan_digits.py --workdir=/tmp/dcgan \
         [--config.train.epochs=5] [--strategy=default|mirrored|multi_worker] [--export_dir=DIR]
+        [--config.train.precision=auto|float32|mixed_bfloat16|mixed_float16]
 
 Rerunning with the same --workdir resumes from the last completed epoch (Ctrl-C stops cleanly,
 exit code 130). With

@@ -2,6 +2,7 @@
 
     python train.py --config=configs/dcgan_digits.py --workdir=/tmp/dcgan \
         [--config.train.epochs=5] [--strategy=default|mirrored|multi_worker] [--export_dir=DIR]
+        [--config.train.precision=auto|float32|mixed_bfloat16|mixed_float16]
 
 Rerunning with the same --workdir resumes from the last completed epoch (Ctrl-C stops cleanly,
 exit code 130). With
@@ -18,11 +19,31 @@ if __name__ == "__main__":  # before anything imports TensorFlow: filter its sta
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from absl import app, flags  # noqa: E402
-from ml_collections import config_flags  # noqa: E402
+from ml_collections import config_dict, config_flags  # noqa: E402
+from ml_collections.config_flags.config_flags import ConfigFileFlagParser  # noqa: E402
 
 _CONFIG = config_flags.DEFINE_config_file(
     "config", None, "Experiment config file (configs/*.py).", lock_config=True
 )
+
+
+class _ConfigFileParser(ConfigFileFlagParser):
+    """Loads and locks a config file, first giving a scheme config the optional train keys it
+    lacks (``train.precision``, unset), so ``--config.train.precision=...`` works on any file."""
+
+    def __init__(self):
+        super().__init__(name="config", lock_config=False)
+
+    def parse(self, path):
+        config = super().parse(path)
+        if isinstance(config, config_dict.ConfigDict):
+            if "scheme" in config and "train" in config and "precision" not in config.train:
+                config.train.precision = config_dict.placeholder(str)
+            config.lock()
+        return config
+
+
+flags.FLAGS["config"].parser = _ConfigFileParser()
 _WORKDIR = flags.DEFINE_string("workdir", None, "Output and resume folder.")
 _STRATEGY = flags.DEFINE_enum(
     "strategy", "default", ["default", "mirrored", "multi_worker"], "tf.distribute strategy."

@@ -55,7 +55,8 @@ def test_banner_names_scheme_data_nets_batch_devices_and_a_fresh_start(runs):
                                     f"discriminator {counts['discriminator']:,} params")
     assert line(fresh, "training ") == ("training  2 epochs x 5 steps, global batch 64 "
                                         "(1 replica, default strategy)")
-    assert line(fresh, "precision ") == "precision float32, no XLA"
+    assert line(fresh, "precision ") == (
+        "precision float32 (the default: config.train.precision unset), no XLA")
     assert line(fresh, "workdir ") == f"workdir   {workdir} (fresh run)"
 
 

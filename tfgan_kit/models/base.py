@@ -288,8 +288,10 @@ class AdversarialModel(keras.Model):
 
         ``loss_fn()`` returns a scalar loss (a mean over the local batch) or a tuple whose first
         element is that loss. The loss is divided by the number of replicas before
-        differentiation (gradients are summed across replicas), scaled under loss scaling, and
-        the gradients are applied.
+        differentiation (gradients are summed across replicas), cast to float32, multiplied by
+        the loss scale under ``mixed_float16`` (``LossScaleOptimizer.scale_loss``; its
+        ``apply_gradients`` divides the gradients by the scale and skips a step whose gradients
+        are not finite, lowering the scale), and the gradients are applied.
 
         Args:
             optimizer_name: a key of ``optimizer_nets``.
@@ -309,6 +311,8 @@ class AdversarialModel(keras.Model):
         with tf.GradientTape() as tape:
             outputs = loss_fn()
             loss = outputs[0] if isinstance(outputs, (tuple, list)) else outputs
+            # float32 under a mixed policy too (the nets' outputs are float32 layers already).
+            loss = tf.cast(loss, tf.float32)
             scaled = loss / tf.cast(_num_replicas(), loss.dtype)
             if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
                 scaled = optimizer.scale_loss(scaled)

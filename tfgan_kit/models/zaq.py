@@ -142,7 +142,7 @@ class ZAQ(AdversarialModel):
 
         def generator_loss():
             total, d_o, d_f, per_layer, last = self.discrepancy(self.generator(z, training=True))
-            activation = tf.reduce_mean(tf.abs(last))
+            activation = tf.reduce_mean(tf.abs(tf.cast(last, tf.float32)))  # any policy
             return -total - self.beta * activation, d_o, d_f, per_layer, activation
 
         g_loss, d_o, d_f, per_layer, activation = self.optimize("g", generator_loss)

@@ -102,7 +102,7 @@ def bn_mlp_generator(latent_dim: int, output_shape: int | Sequence[int],
     for i, width in enumerate(hidden):
         h = keras.layers.Dense(width, use_bias=False, name=f"dense_{i}")(h)
         h = keras.layers.Activation("softplus", name=f"softplus_{i}")(_batch_norm(f"bn_{i}")(h))
-    h = keras.layers.Dense(int(np.prod(shape)), name="output")(h)
+    h = keras.layers.Dense(int(np.prod(shape)), dtype="float32", name="output")(h)
     h = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
     if len(shape) > 1:
         h = keras.layers.Reshape(shape, name="reshape")(h)

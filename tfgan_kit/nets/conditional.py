@@ -158,7 +158,7 @@ def conditional_mlp_generator(
         [z, encode_labels(labels, num_classes, label_encoding, embedding_dim)])
     for i, width in enumerate(hidden):
         h = keras.layers.Dense(width, activation="relu", name=f"dense_{i}")(h)
-    h = keras.layers.Dense(int(np.prod(shape)), name="output")(h)
+    h = keras.layers.Dense(int(np.prod(shape)), dtype="float32", name="output")(h)
     h = keras.layers.Activation(output_activation or "linear", dtype="float32", name="out_act")(h)
     if len(shape) > 1:
         h = keras.layers.Reshape(shape, name="reshape")(h)
@@ -303,7 +303,8 @@ def conditional_dcgan_generator(
         h = _batch_norm(f"up_{stage}_bn")(h)
         h = keras.layers.ReLU(name=f"up_{stage}_relu")(h)
     h = keras.layers.Conv2DTranspose(channels, 4, strides=2, padding="same",
-                                     kernel_initializer=_init(), name="to_image")(h)
+                                     kernel_initializer=_init(), dtype="float32",
+                                     name="to_image")(h)
     images = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
     return keras.Model([z, labels], images, name=name)
 

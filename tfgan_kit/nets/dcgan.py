@@ -105,7 +105,8 @@ def dcgan_generator(
         h = _batch_norm(f"up_{stage}_bn")(h)
         h = keras.layers.ReLU(name=f"up_{stage}_relu")(h)
     h = keras.layers.Conv2DTranspose(channels, 4, strides=2, padding="same",
-                                     kernel_initializer=_init(), name="to_image")(h)
+                                     kernel_initializer=_init(), dtype="float32",
+                                     name="to_image")(h)
     images = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
     return keras.Model(z, images, name=name)
 

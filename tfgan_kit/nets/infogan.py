@@ -101,7 +101,8 @@ def infogan_generator(latent_width: int, image_size: int = 28, channels: int = 1
     h = keras.layers.Conv2DTranspose(64, 4, strides=2, padding="same", use_bias=False,
                                      name="up_64")(h)
     h = keras.layers.ReLU(name="up_64_relu")(_batch_norm("up_64_bn")(h))
-    h = keras.layers.Conv2DTranspose(channels, 4, strides=2, padding="same", name="to_image")(h)
+    h = keras.layers.Conv2DTranspose(channels, 4, strides=2, padding="same",
+                                     dtype="float32", name="to_image")(h)
     images = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
     return keras.Model(latent, images, name=name)
 

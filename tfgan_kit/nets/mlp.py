@@ -55,7 +55,7 @@ def mlp_generator(
     h = z
     for i, width in enumerate(hidden):
         h = keras.layers.Dense(width, activation="relu", name=f"dense_{i}")(h)
-    h = keras.layers.Dense(int(np.prod(shape)), name="output")(h)
+    h = keras.layers.Dense(int(np.prod(shape)), dtype="float32", name="output")(h)
     h = keras.layers.Activation(output_activation or "linear", dtype="float32", name="out_act")(h)
     if len(shape) > 1:
         h = keras.layers.Reshape(shape, name="reshape")(h)

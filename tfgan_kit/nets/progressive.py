@@ -114,11 +114,12 @@ class ProgressiveGenerator(keras.Model):
         self.fmap_base, self.fmap_max, self.num_classes = fmap_base, fmap_max, num_classes
         self.blocks = [self._block(level) for level in range(self.levels)]
         self.to_rgb = [
-            EqualizedConv2D(channels, 1, gain=1.0, name=f"to_rgb_{4 * 2**level}")
+            EqualizedConv2D(channels, 1, gain=1.0, dtype="float32", name=f"to_rgb_{4 * 2**level}")
             for level in range(self.levels)
         ]
-        self.upsample = Upsample2D(2, name="upsample")
-        self.fade = FadeIn(name="fade_in")
+        # float32 from the RGB outputs on (mixed precision): the images are the net's output.
+        self.upsample = Upsample2D(2, dtype="float32", name="upsample")
+        self.fade = FadeIn(dtype="float32", name="fade_in")
         self.build((None, latent_dim))
 
     def _block(self, level: int) -> keras.Sequential:
@@ -259,7 +260,7 @@ class ProgressiveDiscriminator(keras.Model):
             layers += [
                 EqualizedConv2D(nf(1), 3, name="conv"), _lrelu("act0"), keras.layers.Flatten(),
                 EqualizedDense(nf(0), name="dense0"), _lrelu("act1"),
-                EqualizedDense(1 + self.num_classes, gain=1.0, name="dense1"),
+                EqualizedDense(1 + self.num_classes, gain=1.0, dtype="float32", name="dense1"),
             ]
         else:
             layers = [

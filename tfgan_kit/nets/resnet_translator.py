@@ -120,6 +120,7 @@ def resnet_translator(
         h = keras.layers.ReLU(name=f"u{index}_relu")(
             _normalized(h, normalization, f"u{index}_norm"))
     h = ReflectionPadding2D(3, name="output_pad")(h)
-    h = keras.layers.Conv2D(output_channels, 7, kernel_initializer=init(), name="output")(h)
+    h = keras.layers.Conv2D(output_channels, 7, kernel_initializer=init(), dtype="float32",
+                                name="output")(h)
     outputs = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
     return keras.Model(images, outputs, name=name)

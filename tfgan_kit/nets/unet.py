@@ -161,6 +161,6 @@ def unet_generator(
     h = keras.layers.ReLU(name=f"decoder_{levels}_relu")(h)
     h = keras.layers.Conv2DTranspose(output_channels, 4, strides=2, padding="same",
                                      kernel_initializer=weights_initializer(),
-                                     name=f"decoder_{levels}")(h)
+                                     dtype="float32", name=f"decoder_{levels}")(h)
     outputs = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
     return keras.Model(images, outputs, name=name)

@@ -79,9 +79,10 @@ def zaq_generator(latent_dim: int, image_shape: Sequence[int], base_filters: int
         h = layers.Conv2D(filters, 3, padding="same", name=f"conv_{index}")(h)
         h = _batch_norm(f"bn_{index}")(h)
         h = layers.LeakyReLU(0.2, name=f"lrelu_{index}")(h)
-    images = layers.Conv2D(channels, 3, padding="same", activation="tanh", name="to_image")(h)
+    images = layers.Conv2D(channels, 3, padding="same", activation="tanh", dtype="float32",
+                           name="to_image")(h)
     if normalize_output:
-        images = _batch_norm("bn_out", center=False, scale=False)(images)
+        images = _batch_norm("bn_out", center=False, scale=False, dtype="float32")(images)
     return keras.Model(z, images, name=name)
 
 
@@ -113,7 +114,7 @@ def digits_cnn(image_size: int = 8, num_classes: int = 10, width: int = 32, seed
         if index == 2:
             h = layers.MaxPooling2D(name="pool")(h)
     h = layers.GlobalAveragePooling2D(name="gap")(h)
-    logits = layers.Dense(num_classes, name="logits",
+    logits = layers.Dense(num_classes, dtype="float32", name="logits",
                           kernel_initializer=keras.initializers.GlorotUniform(seed))(h)
     return keras.Model(x, logits, name=name)
 

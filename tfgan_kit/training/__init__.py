@@ -17,6 +17,7 @@ from tfgan_kit.training.checkpoints import CorruptCheckpointError, RunCheckpoint
 from tfgan_kit.training.trainer import TrainingInterrupted, train_and_evaluate
 from tfgan_kit.training.workdir import WorkdirLock
 from tfgan_kit.training.tasks import SupervisedTask, train_task
+from tfgan_kit.training.precision import detect_precision, resolve_precision
 
 __all__ = [
     "CorruptCheckpointError",
@@ -38,4 +39,6 @@ __all__ = [
     "train_and_evaluate",
     "SupervisedTask",
     "train_task",
+    "detect_precision",
+    "resolve_precision",
 ]

@@ -48,7 +48,7 @@ def _duration(seconds: float) -> str:
 
 
 def banner_lines(config, model, spec, strategy: tf.distribute.Strategy, workdir: str,
-                 steps: int, start_epoch: int) -> list[str]:
+                 steps: int, start_epoch: int, precision_reason: str | None = None) -> list[str]:
     """The lines printed before ``fit``: what runs, on what, where, and from which epoch.
 
     Args:
@@ -59,6 +59,9 @@ def banner_lines(config, model, spec, strategy: tf.distribute.Strategy, workdir:
         workdir: the run folder.
         steps: batches per epoch.
         start_epoch: completed epochs found in the workdir (0 for a fresh run).
+        precision_reason: why the run has its dtype policy (``config.train.precision``,
+            :func:`tfgan_kit.training.precision.resolve_precision`), shown after the policy's
+            name. Defaults to `None` (the name only).
     """
     paper = getattr(model, "paper", "") or type(model).__name__
     lines = [f"tfgan_kit {config.scheme}: {paper}"]
@@ -83,7 +86,10 @@ def banner_lines(config, model, spec, strategy: tf.distribute.Strategy, workdir:
                        f"{config.train.epochs} epochs x {steps} steps, global batch {batch} "
                        f"({per_replica}, {_strategy_name(strategy)})"))
     jit = "XLA" if config.train.get("jit_compile") else "no XLA"
-    lines.append(_line("precision", f"{keras.config.dtype_policy().name}, {jit}"))
+    policy = keras.config.dtype_policy().name
+    if precision_reason:
+        policy += f" ({precision_reason})"
+    lines.append(_line("precision", f"{policy}, {jit}"))
     if start_epoch >= config.train.epochs:
         status = f"complete: {start_epoch} of {config.train.epochs} epochs done"
     elif start_epoch:

@@ -27,15 +27,17 @@ from tfgan_kit.export import export_model
 from tfgan_kit.export.saved_model import check_export_dir
 from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
 from tfgan_kit.training.callbacks import ModeCoverageLog, NaNGuard, ProgressFigures, SampleGrid
+from tfgan_kit.training.precision import DEFAULT_PRECISION, check_precision, detect_precision
+from tfgan_kit.training.precision import check_resume_precision, dtype_policy
 from tfgan_kit.training.schedules import LinearLearningRateDecay, check_decay_start
 from tfgan_kit.training.checkpoints import RunCheckpoint, latest_readable
 from tfgan_kit.training.report import banner_lines, summary_lines
 from tfgan_kit.training.tasks import is_task_config, train_task
-from tfgan_kit.training.workdir import WorkdirLock, reconcile_config
+from tfgan_kit.training.workdir import WorkdirLock, reconcile_config, saved_value
 
 TRAIN_KEYS = {
     "batch_size", "epochs", "steps_per_epoch", "steps_per_execution", "jit_compile",
-    "sample_every_epochs", "num_samples", "verbose", "decay_start_epoch",
+    "sample_every_epochs", "num_samples", "verbose", "decay_start_epoch", "precision",
 }  # plus one `<name>_optimizer` per optimizer of the scheme
 
 
@@ -74,6 +76,8 @@ def check_config(config) -> None:
                          f"one pass over the data. Received: {train.steps_per_epoch!r}")
     if train.get("decay_start_epoch") is not None:
         check_decay_start(train.decay_start_epoch, train.epochs)
+    if train.get("precision") is not None:
+        check_precision(train.precision)
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
     if config.train.batch_size % replicas:
         raise ValueError(
@@ -233,6 +237,9 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
     Holds the workdir lock for the whole run. A resumed run restores the newest readable
     checkpoint (nets, optimizers, scheme state, epoch), refuses config changes that alter what it
     holds, and applies changed learning rates, epochs and sampling settings (one line lists them).
+    The nets are built and trained under the Keras dtype policy of ``config.train.precision``
+    (:mod:`tfgan_kit.training.precision`; ``float32`` when absent); the caller's global policy is
+    restored on return.
 
     Args:
         config: an experiment ``ConfigDict`` (see ``configs/``).
@@ -256,10 +263,24 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
     with strategy.scope():
         check_config(config)
     check_paths(workdir, export_dir)
+    setting = config.train.get("precision")
+    policy, reason = detect_precision(setting or DEFAULT_PRECISION)
+    if setting is None:
+        reason = "the default: config.train.precision unset"
+    with dtype_policy(policy):  # before the nets are built; the caller's policy is restored
+        return _train_scheme(config, workdir, strategy, export_dir, reason)
+
+
+def _train_scheme(config, workdir: str, strategy: tf.distribute.Strategy,
+                  export_dir: str | None, precision_reason: str) -> keras.Model:
+    """:func:`train_and_evaluate` of a scheme config, under the run's dtype policy."""
     os.makedirs(workdir, exist_ok=True)
     paths = workdir_paths(workdir)
     with WorkdirLock(workdir):
         checkpoint_path, start_epoch = latest_readable(paths["checkpoints"])
+        if checkpoint_path is not None:
+            check_resume_precision(saved_value(paths["config"], "train.precision"),
+                                   keras.config.dtype_policy().name, workdir)
         applied = reconcile_config(config, paths["config"], resuming=checkpoint_path is not None)
         if applied:
             print("resuming with changed settings: " + "; ".join(applied))
@@ -281,7 +302,8 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
             apply_learning_rates(model, config)
         verbosity = progress_verbosity(config.train.get("verbose", "auto"))
         if verbosity:  # verbose 0 is silent, as in Keras: no banner, no summary
-            say(banner_lines(config, model, spec, strategy, workdir, steps, start_epoch))
+            say(banner_lines(config, model, spec, strategy, workdir, steps, start_epoch,
+                             precision_reason=precision_reason))
         history, elapsed, trained = None, None, 0
         if start_epoch < config.train.epochs:
             started = time.perf_counter()

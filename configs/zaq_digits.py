@@ -26,7 +26,8 @@ Seeds 3, 4, 5 (same command, 2026-12-03): full precision 96.94 / 97.22 / 98.89%,
 seed but below noise fine-tuning (94.77%), recovering 36% of the mean gap: issue 14's
 acceptance is not met. The slow check `pytest -q -s -m slow tests/models/test_zaq_learning.py`
 tests the 6-seed means (an expected failure with these figures).
-With the 16-16-32-32 CNN (width=16) the W4A4 gap is 1.4-2.2 points and nothing is measurable (README, ZAQ section). On that CNN Q at the authors' SGD 0.1
+With the 16-16-32-32 CNN (width=16) the W4A4 gap is 1.4-2.2 points and nothing is measurable
+(README, ZAQ section). On that CNN Q at the authors' SGD 0.1
 falls to 46-52% in 60 iterations; Q in training mode (the authors', frozen_statistics=False)
 drifts to G's BatchNorm statistics and activation ranges (36% at SGD 0.01).
 """

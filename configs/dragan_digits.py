@@ -7,7 +7,11 @@ input-gradient penalty is not defined through batch statistics (Gulrajani et al.
 Penalty and optimizer as the authors' code: lambda 10, k 1, alpha * 0.5 * std(x) * U[0, 1)
 around real images, Adam(1e-4, beta_1 0.5, beta_2 0.9).
 
-Not measured yet: this config's learning check is open in issue 11 (tuning in progress).
+MEASURED with these defaults (seed 0, 898 samples; `nice python benchmarks/digits_quality.py`,
+2026-12-03, the 2-core machine shared with three other jobs): FID 12.94 on the digits
+classifier's features, SWD x1e3 38.79, 37.6% of the samples classified with >= 90% confidence
+(265 s); the GAN's digits config: FID 15.21, SWD 23.09, 36.5%; held-out real digits: FID
+0.83, SWD 8.35, 89%.
 """
 
 import ml_collections

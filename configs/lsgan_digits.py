@@ -3,7 +3,11 @@
     python train.py --config=configs/lsgan_digits.py --workdir=/tmp/lsgan_digits \
         --export_dir=/tmp/lsgan_digits/export
 
-Not measured yet: this config's learning check is open in issue 11 (tuning in progress).
+MEASURED with these defaults (seed 0, 898 samples; `nice python benchmarks/digits_quality.py`,
+2026-12-03, the 2-core machine shared with three other jobs): FID 32.32 on the digits
+classifier's features, SWD x1e3 39.64, 31.8% of the samples classified with >= 90% confidence
+(403 s); the GAN's digits config: FID 15.21, SWD 23.09, 36.5%; held-out real digits: FID
+0.83, SWD 8.35, 89%.
 """
 
 from configs import dcgan_digits

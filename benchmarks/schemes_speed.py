@@ -12,18 +12,21 @@ data spec and the compiled scheme from :mod:`tfgan_kit.training.trainer` (``buil
 ``registry.get_scheme``, ``check_batches``) under the dtype policy of ``--precision``
 (:mod:`tfgan_kit.training.precision`); a task through its registered builder (the trainer
 applies no precision to tasks: their rows are float32). Then ``model.fit`` runs one warm-up
-epoch of ``--steps`` steps (tracing, not timed) and ``--rounds`` timed epochs of ``--steps``
-steps, each ending on a host read of the step counter; the trainer's callbacks (samples,
+epoch of ``--steps`` steps (fewer when one pass over the config's data is shorter; tracing, not
+timed), then timed epochs of as many steps, each ending on a host read of the step counter,
+until at least ``--rounds`` epochs and ``--min_seconds`` of wall time (at most 40 epochs: fast
+MLP steps need many for a readable time). The trainer's callbacks (samples,
 TensorBoard, checkpoints) are left out, so this is the train step and its input pipeline only.
 A progressive GAN stays in its first (4x4) phase: its growth callbacks are not attached.
 
-Columns: samples/s = ``config.train.batch_size`` x timed steps / wall seconds (one ``fit`` step
-is one generator update; critic iterations inside it are not counted separately); per CPU
+Columns: samples/s = ``config.train.batch_size`` x timed steps / wall seconds, i.e. real
+examples consumed (one ``fit`` step is one generator update; the WGAN configs' batch holds all
+``n_critic`` critic minibatches of the step); per CPU
 second = the same over the process CPU time (user + system, all threads); ``x gan_ring`` = the
 row's wall samples/s over the ``gan (gan_ring)`` row of the same invocation (ratios, not
 absolute timings, are what compare across machines and loads). Memory: ``TF peak`` is
 ``tf.config.experimental.get_memory_info("CPU:0")["peak"]`` (TensorFlow's CPU allocator: tensors
-and variables, reset after the build, so it covers training only), ``RSS +`` the growth of the
+and variables; reset after the warm-up epoch, so it is the timed training's peak), ``RSS +`` the growth of the
 process's maximum resident set (``resource.getrusage(...).ru_maxrss``) from just before the build
 to the end (nets, optimizer state, traced functions, input pipeline, allocator caches).
 """
@@ -51,9 +54,10 @@ CONFIG_SUFFIXES = ("ring", "digits", "shapes", "sort_of_clevr_lstm")
 EXTRA_ROWS = (("gan", "dcgan_digits"),)
 BASELINE = ("gan", "gan_ring")
 RESULT_PREFIX = "RESULT "
+MAX_ROUNDS = 40
 
 __all__ = ["choose_config", "plan_rows", "format_table", "samples_per_second", "measure",
-           "EpochClock"]
+           "EpochClock", "enough_rounds"]
 
 
 def choose_config(name: str, config_names) -> str:
@@ -130,9 +134,12 @@ def _max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: kilobytes
 
 
-def measure(config_name: str, steps: int, rounds: int, precision: str) -> dict:
-    """Builds ``configs/<config_name>.py`` as the trainer does and times ``rounds`` epochs of
-    ``steps`` fit steps after one warm-up epoch (run it in a fresh process)."""
+def measure(config_name: str, steps: int, rounds: int, precision: str,
+            min_seconds: float) -> dict:
+    """Builds ``configs/<config_name>.py`` as the trainer does and times epochs of ``steps`` fit
+    steps (fewer if one pass over the data is shorter) after one warm-up epoch, until at least
+    ``rounds`` epochs and ``min_seconds`` wall seconds (at most :data:`MAX_ROUNDS` epochs). Run
+    it in a fresh process."""
     import importlib
 
     import tensorflow as tf
@@ -140,7 +147,7 @@ def measure(config_name: str, steps: int, rounds: int, precision: str) -> dict:
     from tfgan_kit import registry
     from tfgan_kit.training.precision import detect_precision, dtype_policy
     from tfgan_kit.training.tasks import is_task_config
-    from tfgan_kit.training.trainer import build_data, check_batches
+    from tfgan_kit.training.trainer import build_data, check_batches, steps_per_epoch
 
     config = importlib.import_module(f"configs.{config_name}").get_config()
     rss_before = _max_rss_mb()
@@ -149,35 +156,38 @@ def measure(config_name: str, steps: int, rounds: int, precision: str) -> dict:
         policy = "float32"
         task = registry.get_task(config.task)(config)
         model, data = task.model, task.train
+        steps = min(steps, task.steps_per_epoch)
     else:
-        config.train.steps_per_epoch = steps
-        config.train.epochs = 1 + rounds
+        config.train.epochs = 1 + MAX_ROUNDS
         policy = detect_precision(precision)[0]
         with dtype_policy(policy):
             spec = build_data(config, 0)
             model = registry.get_scheme(config.scheme)(config, spec)
         check_batches(model, spec, config)
         data = spec.dataset
-
-    clock = EpochClock()
+        steps = min(steps, steps_per_epoch(config, spec))
+    clock = EpochClock(rounds, min_seconds)
     with dtype_policy(policy):
-        model.fit(data, epochs=1, steps_per_epoch=steps, verbose=0, callbacks=[clock])
+        model.fit(data, epochs=1, steps_per_epoch=steps, verbose=0)  # warm-up: tracing
+        read_counter(model)
         tf.config.experimental.reset_memory_stats("CPU:0")
-        model.fit(data, epochs=rounds, steps_per_epoch=steps, verbose=0, callbacks=[clock])
-    timed = clock.times[1:]
+        model.fit(data, epochs=MAX_ROUNDS, steps_per_epoch=steps, verbose=0, callbacks=[clock])
     return {"config": config_name, "policy": policy, "batch": int(config.train.batch_size),
-            "steps": steps * rounds, "wall_s": sum(w for w, _ in timed),
-            "cpu_s": sum(c for _, c in timed),
+            "steps": steps * len(clock.times), "wall_s": sum(w for w, _ in clock.times),
+            "cpu_s": sum(c for _, c in clock.times),
             "tf_peak_mb": tf.config.experimental.get_memory_info("CPU:0")["peak"] / 2**20,
             "rss_mb": _max_rss_mb() - rss_before}
 
 
 class EpochClock(keras.callbacks.Callback):
     """Records (wall, process CPU) seconds of each epoch, ended on a host read of the step
-    counter (so no queued work is left out)."""
+    counter (so no queued work is left out); stops ``fit`` once at least ``min_rounds`` epochs
+    and ``min_seconds`` of wall time are recorded."""
 
-    def __init__(self):
+    def __init__(self, min_rounds: int = 1, min_seconds: float = 0.0):
         super().__init__()
+        self.min_rounds = min_rounds
+        self.min_seconds = min_seconds
         self.times: list[tuple[float, float]] = []
         self._start = (0.0, 0.0)
 
@@ -185,17 +195,30 @@ class EpochClock(keras.callbacks.Callback):
         self._start = (time.perf_counter(), time.process_time())
 
     def on_epoch_end(self, epoch, logs=None):
-        counter = getattr(self.model, "step_count", None)
-        int(counter if counter is not None else self.model.optimizer.iterations)
+        read_counter(self.model)
         self.times.append((time.perf_counter() - self._start[0],
                            time.process_time() - self._start[1]))
+        if enough_rounds(self.times, self.min_rounds, self.min_seconds):
+            self.model.stop_training = True
+
+
+def read_counter(model) -> int:
+    """The scheme's ``step_count`` (a task's optimizer iterations), read on the host."""
+    counter = getattr(model, "step_count", None)
+    return int(counter if counter is not None else model.optimizer.iterations)
+
+
+def enough_rounds(times, min_rounds: int, min_seconds: float) -> bool:
+    """Whether the recorded ``(wall, cpu)`` epochs are at least ``min_rounds`` and their wall
+    seconds add up to at least ``min_seconds``."""
+    return len(times) >= min_rounds and sum(wall for wall, _ in times) >= min_seconds
 
 
 def run_child(name: str, config_name: str, args) -> dict:
     """Runs :func:`measure` for one row in a fresh interpreter; its result dict, or ``error``."""
     command = [sys.executable, os.path.abspath(__file__), f"--child={config_name}",
                f"--steps={args.steps}", f"--rounds={args.rounds}",
-               f"--precision={args.precision}"]
+               f"--precision={args.precision}", f"--min_seconds={args.min_seconds}"]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     for line in done.stdout.splitlines():
         if line.startswith(RESULT_PREFIX):
@@ -208,7 +231,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schemes", default="", help="comma-separated names (default: all)")
     parser.add_argument("--steps", type=int, default=15, help="fit steps per epoch")
-    parser.add_argument("--rounds", type=int, default=2, help="timed epochs after the warm-up")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="least timed epochs after the warm-up")
+    parser.add_argument("--min_seconds", type=float, default=4.0,
+                        help="least timed wall seconds per row (more epochs, up to 40)")
     parser.add_argument("--precision", default="float32",
                         help="float32 | mixed_bfloat16 | mixed_float16 | auto")
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
@@ -216,7 +242,8 @@ def main() -> None:
     if args.steps < 1 or args.rounds < 1:
         sys.exit(f"error: --steps and --rounds must be >= 1 (got {args.steps}, {args.rounds}).")
     if args.child:
-        result = measure(args.child, args.steps, args.rounds, args.precision)
+        result = measure(args.child, args.steps, args.rounds, args.precision,
+                         args.min_seconds)
         print(RESULT_PREFIX + json.dumps(result), flush=True)
         return
 
@@ -238,8 +265,9 @@ def main() -> None:
     for name, config_name in rows:
         results.append(run_child(name, config_name, args))
         print(f"{name} ({config_name}) done", flush=True)
-    print(f"\n--precision={args.precision}, {args.steps} steps x {args.rounds} timed epochs "
-          f"after a warm-up epoch; load average {os.getloadavg()[0]:.1f}; "
+    print(f"\n--precision={args.precision}, epochs of {args.steps} steps (fewer if the data "
+          f"is shorter), timed: >= {args.rounds} epochs and >= {args.min_seconds:g} s after a "
+          f"warm-up epoch; load average {os.getloadavg()[0]:.1f}; "
           f"{time.perf_counter() - started:.0f} s in all")
     print(format_table(results))
 

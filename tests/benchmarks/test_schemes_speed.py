@@ -78,3 +78,11 @@ def test_format_table_ratios_against_the_first_row():
     assert acgan[6] == f"{64 * 30 / 4.0 / base:.2f}x"
     assert lines[1].split()[6] == "1.00x"
     assert lines[3].endswith("failed: ValueError: boom")
+
+
+def test_enough_rounds_needs_both_the_epochs_and_the_seconds():
+    from benchmarks.schemes_speed import enough_rounds
+
+    assert not enough_rounds([(3.0, 1.0)], min_rounds=2, min_seconds=1.0)
+    assert not enough_rounds([(0.5, 9.0), (0.4, 9.0)], min_rounds=2, min_seconds=1.0)
+    assert enough_rounds([(0.5, 0.1), (0.5, 0.1)], min_rounds=2, min_seconds=1.0)

@@ -25,7 +25,8 @@ first epoch that meets the target ("not reached" otherwise). The sample pictures
 and checkpoints of a full run are left out. ``train s`` is the wall time of the epochs' training
 only (:class:`TrainClock` stops at each epoch end before any evaluation), ``eval s`` the time of
 the per-epoch checks, ``wall s`` the whole ``fit`` (tracing included). The last lines give the
-ratio auto/float32 of the train seconds to reach each target.
+ratio auto/float32 of the train seconds to reach each target; it mixes speed per epoch
+(``s/epoch``) with learning per epoch (``reached at``), which precision changes too.
 """
 
 from __future__ import annotations
@@ -133,17 +134,20 @@ class QualityStop(keras.callbacks.Callback):
 
 def format_table(rows: list[dict]) -> str:
     """One line per run: target, precision (resolved policy), epoch reached (or "not reached"
-    with the epochs run), train / eval / wall seconds and the last epoch's figure."""
+    with the epochs run), train seconds (in all and per epoch: speed apart from learning), eval
+    and wall seconds, and the last epoch's figure."""
     lines = [f"{'target (config)':<24s}{'precision':>26s}{'reached at':>16s}{'train s':>9s}"
-             f"{'eval s':>8s}{'wall s':>8s}  last figures"]
+             f"{'s/epoch':>8s}{'eval s':>8s}{'wall s':>8s}  last figures"]
     for row in rows:
         if row["reached_epoch"] is None:
             when = f"not in {row['epochs_run']} ep"
         else:
             when = f"epoch {row['reached_epoch']}"
         precision = f"{row['precision']} ({row['policy']})"
+        per_epoch = row["train_s"] / max(row["epochs_run"], 1)
         lines.append(f"{row['target']:<24s}{precision:>26s}{when:>16s}{row['train_s']:9.1f}"
-                     f"{row['eval_s']:8.1f}{row['wall_s']:8.1f}  {row['figures']}")
+                     f"{per_epoch:8.2f}{row['eval_s']:8.1f}{row['wall_s']:8.1f}  "
+                     f"{row['figures']}")
     return "\n".join(lines)
 
 

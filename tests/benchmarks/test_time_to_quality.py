@@ -73,4 +73,4 @@ def test_ratio_line_and_table():
     assert ratio_line("digits", rows) == "digits: auto/float32 ratio needs both precisions"
     table = format_table(rows).splitlines()
     assert "not in 100 ep" in table[1] and "epoch 20" in table[2]
-    assert table[2].split()[-5:] == ["40.0", "1.0", "42.0", "8/8", "modes"]
+    assert table[2].split()[-6:] == ["40.0", "0.40", "1.0", "42.0", "8/8", "modes"]

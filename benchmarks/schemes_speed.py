@@ -22,9 +22,10 @@ A progressive GAN stays in its first (4x4) phase: its growth callbacks are not a
 Columns: samples/s = ``config.train.batch_size`` x timed steps / wall seconds, i.e. real
 examples consumed (one ``fit`` step is one generator update; the WGAN configs' batch holds all
 ``n_critic`` critic minibatches of the step); per CPU
-second = the same over the process CPU time (user + system, all threads); ``x gan_ring`` = the
-row's wall samples/s over the ``gan (gan_ring)`` row of the same invocation (ratios, not
-absolute timings, are what compare across machines and loads). Memory: ``TF peak`` is
+second = the same over the process CPU time (user + system, all threads); ``wall/base`` and
+``cpu/base`` = the row's samples/s over the ``gan (gan_ring)`` row's of the same invocation
+(ratios, not absolute timings, are what compare across machines; on a loaded machine the wall
+figures swing with the other jobs' load, the per-CPU-second ones much less). Memory: ``TF peak`` is
 ``tf.config.experimental.get_memory_info("CPU:0")["peak"]`` (TensorFlow's CPU allocator: tensors
 and variables; reset after the warm-up epoch, so it is the timed training's peak), ``RSS +`` the growth of the
 process's maximum resident set (``resource.getrusage(...).ru_maxrss``) from just before the build
@@ -107,10 +108,11 @@ def samples_per_second(batch_size: int, steps: int, seconds: float) -> float:
 
 def format_table(results: list[dict]) -> str:
     """The table: one line per result dict (``name``, ``config``, ``policy``, ``batch``,
-    ``wall_s``, ``cpu_s``, ``steps``, ``tf_peak_mb``, ``rss_mb``; or ``error``), the wall
-    samples/s as a ratio to the first result's (the baseline)."""
+    ``wall_s``, ``cpu_s``, ``steps``, ``tf_peak_mb``, ``rss_mb``; or ``error``), the samples/s
+    (wall and per CPU second) as ratios to the first result's (the baseline)."""
     header = (f"{'scheme (config)':<34s}{'policy':>15s}{'batch':>6s}{'samples/s':>11s}"
-              f"{'per cpu-s':>11s}{'x gan_ring':>11s}{'TF peak MB':>11s}{'RSS + MB':>10s}")
+              f"{'per cpu-s':>11s}{'wall/base':>10s}{'cpu/base':>9s}{'TF peak MB':>11s}"
+              f"{'RSS + MB':>10s}")
     lines = [header]
     base = None
     for result in results:
@@ -121,10 +123,10 @@ def format_table(results: list[dict]) -> str:
         wall = samples_per_second(result["batch"], result["steps"], result["wall_s"])
         cpu = samples_per_second(result["batch"], result["steps"], result["cpu_s"])
         if base is None:
-            base = wall
+            base = (wall, cpu)
         lines.append(f"{label:<34s}{result['policy']:>15s}{result['batch']:6d}{wall:11.1f}"
-                     f"{cpu:11.1f}{wall / base:10.2f}x{result['tf_peak_mb']:11.1f}"
-                     f"{result['rss_mb']:10.1f}")
+                     f"{cpu:11.1f}{wall / base[0]:9.2f}x{cpu / base[1]:8.2f}x"
+                     f"{result['tf_peak_mb']:11.1f}{result['rss_mb']:10.1f}")
     return "\n".join(lines)
 
 

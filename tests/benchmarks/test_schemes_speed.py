@@ -76,7 +76,8 @@ def test_format_table_ratios_against_the_first_row():
     assert float(acgan[4]) == pytest.approx(64 * 30 / 4.0, abs=0.05)
     assert float(acgan[5]) == pytest.approx(64 * 30 / 6.0, abs=0.05)
     assert acgan[6] == f"{64 * 30 / 4.0 / base:.2f}x"
-    assert lines[1].split()[6] == "1.00x"
+    assert acgan[7] == f"{(64 * 30 / 6.0) / (256 * 30 / 3.0):.2f}x"
+    assert lines[1].split()[6:8] == ["1.00x", "1.00x"]
     assert lines[3].endswith("failed: ValueError: boom")
 
 

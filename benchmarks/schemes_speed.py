@@ -25,10 +25,10 @@ examples consumed (one ``fit`` step is one generator update; the WGAN configs' b
 second = the same over the process CPU time (user + system, all threads); ``wall/base`` and
 ``cpu/base`` = the row's samples/s over the ``gan (gan_ring)`` row's of the same invocation
 (ratios, not absolute timings, are what compare across machines; on a loaded machine the wall
-figures swing with the other jobs' load, the per-CPU-second ones much less). Memory: ``TF peak`` is
-``tf.config.experimental.get_memory_info("CPU:0")["peak"]`` (TensorFlow's CPU allocator: tensors
-and variables; reset after the warm-up epoch, so it is the timed training's peak), ``RSS +`` the growth of the
-process's maximum resident set (``resource.getrusage(...).ru_maxrss``) from just before the build
+figures swing with the other jobs' load, the per-CPU-second ones much less). Memory: ``TF peak``
+is ``tf.config.experimental.get_memory_info("CPU:0")["peak"]`` (TensorFlow's CPU allocator:
+tensors and variables; reset after the warm-up epoch, so it is the timed training's peak),
+``RSS +`` the growth of the process's maximum resident set (``resource.getrusage(...).ru_maxrss``) from just before the build
 to the end (nets, optimizer state, traced functions, input pipeline, allocator caches).
 """
 

@@ -28,8 +28,9 @@ second = the same over the process CPU time (user + system, all threads); ``wall
 figures swing with the other jobs' load, the per-CPU-second ones much less). Memory: ``TF peak``
 is ``tf.config.experimental.get_memory_info("CPU:0")["peak"]`` (TensorFlow's CPU allocator:
 tensors and variables; reset after the warm-up epoch, so it is the timed training's peak),
-``RSS +`` the growth of the process's maximum resident set (``resource.getrusage(...).ru_maxrss``) from just before the build
-to the end (nets, optimizer state, traced functions, input pipeline, allocator caches).
+``RSS +`` the growth of the process's maximum resident set (``resource.getrusage(...)
+.ru_maxrss``) from just before the build to the end (nets, optimizer state, traced functions,
+input pipeline, allocator caches; tracemalloc would miss TensorFlow's allocations).
 """
 
 from __future__ import annotations

@@ -37,9 +37,12 @@ def test_every_registered_scheme_and_task_has_a_small_config():
     registry.get_scheme("gan")
     registry.get_task("vqa")
     configs = {f[:-3] for f in os.listdir(os.path.join(ROOT, "configs")) if f.endswith(".py")}
-    rows = plan_rows([*registry.SCHEMES, *registry.TASKS], configs)
+    # The kit's own builders only: other test modules register test schemes of their own.
+    names = [name for name, builder in [*registry.SCHEMES.items(), *registry.TASKS.items()]
+             if builder.__module__.startswith("tfgan_kit.")]
+    rows = plan_rows(names, configs)
     assert rows[0] == BASELINE
-    assert {name for name, _ in rows} == set(registry.SCHEMES) | set(registry.TASKS)
+    assert {name for name, _ in rows} == set(names)
     assert ("gan", "dcgan_digits") in rows and ("zaq", "zaq_digits") in rows
     assert len(rows) == len(set(rows))
 

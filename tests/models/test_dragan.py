@@ -164,7 +164,9 @@ def test_config_round_trip_keras_file_and_export(tmp_path):
 @pytest.mark.parametrize("module", [dragan_ring, dragan_grid, dragan_digits])
 def test_configs_build_through_the_registry_and_train_one_step(module):
     config = module.get_config()
-    assert config.scheme == "dragan" and config.model.penalty_weight == 10.0
+    # The paper's lambda 10 on images; the 2-D mixtures' configs measured lambda 1 (docstrings).
+    expected = 1.0 if config.data.name.startswith("gaussian") else 10.0
+    assert config.scheme == "dragan" and config.model.penalty_weight == expected
     assert config.model.target_norm == 1.0
     config.model.update({k: v for k, v in dict(g_hidden=(8,), d_hidden=(8,), g_base_filters=4,
                                                d_base_filters=4).items() if k in config.model})

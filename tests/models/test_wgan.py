@@ -157,7 +157,9 @@ def test_config_round_trip_keras_file_and_export(tmp_path):
 def test_configs_have_the_paper_defaults_and_build_through_the_registry(module):
     config = module.get_config()
     assert config.scheme == "wgan"
-    assert (config.model.d_steps, config.model.clip_value) == (5, 0.01)
+    # The paper's c = 0.01 on images; the 2-D mixtures' configs measured c = 0.1 (docstrings).
+    clip = 0.1 if config.data.name.startswith("gaussian") else 0.01
+    assert (config.model.d_steps, config.model.clip_value) == (5, clip)
     for key in ("g_optimizer", "d_optimizer"):
         assert config.train[key]["name"] == "rmsprop"
     config.model.update({k: v for k, v in dict(g_hidden=(8,), d_hidden=(8,), g_base_filters=4,
@@ -165,9 +167,9 @@ def test_configs_have_the_paper_defaults_and_build_through_the_registry(module):
     config.train.jit_compile = False
     spec = get_dataset(config.data.name)(config, 10)
     model = get_scheme(config.scheme)(config, spec)
-    assert isinstance(model, WGAN) and (model.d_steps, model.clip_value) == (5, 0.01)
+    assert isinstance(model, WGAN) and (model.d_steps, model.clip_value) == (5, clip)
     logs = model.train_step(next(iter(spec.dataset)))
     assert all(np.isfinite(float(v)) for v in logs.values())
     assert int(model.d_optimizer.iterations) == 5
     assert max(np.abs(w.numpy()).max() for w in model.discriminator.trainable_weights) \
-        <= np.float32(0.01)
+        <= np.float32(clip)

@@ -26,15 +26,13 @@ if __name__ == "__main__":
     quiet_start()
 
 import argparse  # noqa: E402
-import importlib  # noqa: E402
 import os  # noqa: E402
 import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # mode_coverage.train_config
 
 SCHEMES = ("gan", "lsgan", "wgan", "wgan_gp", "dragan", "ebgan", "began", "fgan")
 CONFIDENT = 0.9
@@ -59,18 +57,10 @@ def run_one(scheme: str, seed: int, num_samples: int, epochs: int | None, classi
     """Trains the scheme's digits config; returns (FID, SWD, floors, confident share, seconds)."""
     import tensorflow as tf
 
+    from mode_coverage import train_config
     from tfgan_kit.evaluate import evaluate_images
-    from tfgan_kit.training import train_and_evaluate
 
-    config = importlib.import_module(config_module(scheme)).get_config()
-    config.seed = seed
-    config.train.verbose = "0"
-    if epochs:
-        config.train.epochs = epochs
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as workdir:
-        model = train_and_evaluate(config, workdir)
-    seconds = time.perf_counter() - started
+    _, model, seconds = train_config(config_module(scheme), seed, epochs)
     z = tf.random.stateless_normal([num_samples, model.latent_dim], seed=[2000 + seed, 0])
     fake = np.concatenate([np.asarray(model.generate(z[i:i + 500], training=False))
                            for i in range(0, num_samples, 500)])

@@ -37,15 +37,12 @@ MIXTURES = ("ring", "grid")
 PACGAN_RING = {"GAN (PacGAN Table 1)": (6.3, 98.2, 0.45), "PacGAN4 (PacGAN Table 1)": (7.8, 95.9, 0.07)}
 
 
-def run_one(scheme: str, mixture: str, seed: int, epochs: int | None) -> tuple[float, ...]:
-    """Trains ``configs/<scheme>_<mixture>.py`` with ``seed``; returns (modes, % HQ, KL, s)."""
-    import tensorflow as tf
-
-    from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES, mode_coverage
-    from tfgan_kit.registry import get_dataset
+def train_config(module: str, seed: int, epochs: int | None):
+    """Trains ``module``'s config (``train.py``'s path) with ``seed`` (and ``epochs`` if given)
+    in a temporary workdir; returns ``(config, model, seconds)``."""
     from tfgan_kit.training import train_and_evaluate
 
-    config = importlib.import_module(f"configs.{scheme}_{mixture}").get_config()
+    config = importlib.import_module(module).get_config()
     config.seed = seed
     config.train.verbose = "0"
     if epochs:
@@ -53,7 +50,17 @@ def run_one(scheme: str, mixture: str, seed: int, epochs: int | None) -> tuple[f
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as workdir:
         model = train_and_evaluate(config, workdir)
-    seconds = time.perf_counter() - started
+    return config, model, time.perf_counter() - started
+
+
+def run_one(scheme: str, mixture: str, seed: int, epochs: int | None) -> tuple[float, ...]:
+    """Trains ``configs/<scheme>_<mixture>.py`` with ``seed``; returns (modes, % HQ, KL, s)."""
+    import tensorflow as tf
+
+    from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES, mode_coverage
+    from tfgan_kit.registry import get_dataset
+
+    config, model, seconds = train_config(f"configs.{scheme}_{mixture}", seed, epochs)
     spec = get_dataset(config.data.name)(config, config.train.batch_size)
     z = tf.random.stateless_normal([PACGAN_NUM_SAMPLES, model.latent_dim], seed=[1000 + seed, 0])
     samples = np.asarray(model.generate(z, training=False))

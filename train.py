@@ -48,7 +48,9 @@ _WORKDIR = flags.DEFINE_string("workdir", None, "Output and resume folder.")
 _STRATEGY = flags.DEFINE_enum(
     "strategy", "default", ["default", "mirrored", "multi_worker"], "tf.distribute strategy."
 )
-_EXPORT_DIR = flags.DEFINE_string("export_dir", None, "Export the generator here (SavedModel).")
+_EXPORT_DIR = flags.DEFINE_string(
+    "export_dir", None, "Export the trained model's serving SavedModel here (the generator, the "
+    "classifier of ZAQ, the VQA model: README: Export and sampling).")
 _DETERMINISTIC = flags.DEFINE_bool(
     "deterministic", False, "Enable TF op determinism (bit-exact reruns and resumes)."
 )

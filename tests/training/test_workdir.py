@@ -82,6 +82,11 @@ def test_a_checkpoint_whose_step_counter_disagrees_with_its_epoch_is_refused(tmp
     model.step_count.assign(5)
     checkpoint = tf.train.Checkpoint(model=model, epoch=tf.Variable(1, dtype=tf.int64))
     tf.train.CheckpointManager(checkpoint, str(tmp_path / "checkpoints"), 2).save(2)
+    saved_config = (tmp_path / "config.json").read_text()
+    config = tiny_ring(epochs=2)
+    config.train.g_optimizer.learning_rate = 5e-4  # a change a resumed run may take
     with pytest.raises(ValueError, match=r"ckpt-2 is inconsistent: 1 epochs of 3 steps but 5 "
                                          r"steps recorded"):
-        train_and_evaluate(tiny_ring(epochs=2), str(tmp_path))
+        train_and_evaluate(config, str(tmp_path))
+    # the refused resume leaves the saved config describing the saved checkpoint
+    assert (tmp_path / "config.json").read_text() == saved_config

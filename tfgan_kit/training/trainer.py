@@ -33,7 +33,7 @@ from tfgan_kit.training.schedules import LinearLearningRateDecay, check_decay_st
 from tfgan_kit.training.checkpoints import RunCheckpoint, latest_readable
 from tfgan_kit.training.report import banner_lines, summary_lines
 from tfgan_kit.training.tasks import is_task_config, train_task
-from tfgan_kit.training.workdir import WorkdirLock, reconcile_config, saved_value
+from tfgan_kit.training.workdir import WorkdirLock, reconcile_config, saved_value, write_config
 
 TRAIN_KEYS = {
     "batch_size", "epochs", "steps_per_epoch", "steps_per_execution", "jit_compile",
@@ -281,7 +281,8 @@ def _train_scheme(config, workdir: str, strategy: tf.distribute.Strategy,
         if checkpoint_path is not None:
             check_resume_precision(saved_value(paths["config"], "train.precision"),
                                    keras.config.dtype_policy().name, workdir)
-        applied = reconcile_config(config, paths["config"], resuming=checkpoint_path is not None)
+        applied = reconcile_config(config, paths["config"], resuming=checkpoint_path is not None,
+                                   write=False)
         if applied:
             print("resuming with changed settings: " + "; ".join(applied))
         spec = build_data(config, start_epoch)
@@ -300,6 +301,7 @@ def _train_scheme(config, workdir: str, strategy: tf.distribute.Strategy,
                     "away to start afresh."
                 )
             apply_learning_rates(model, config)
+        write_config(config, paths["config"])  # only now: a failed restore keeps the old one
         verbosity = progress_verbosity(config.train.get("verbose", "auto"))
         if verbosity:  # verbose 0 is silent, as in Keras: no banner, no summary
             say(banner_lines(config, model, spec, strategy, workdir, steps, start_epoch,

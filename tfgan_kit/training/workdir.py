@@ -99,13 +99,16 @@ def saved_value(path: str, key: str):
         return None
 
 
-def reconcile_config(config, path: str, resuming: bool) -> list[str]:
+def reconcile_config(config, path: str, resuming: bool, write: bool = True) -> list[str]:
     """Compares ``config`` with the run's saved config; saves the new one when allowed.
 
     Args:
         config: this invocation's config.
         path: ``workdir/config.json``.
         resuming: whether a checkpoint is being resumed (a fresh run just saves its config).
+        write: save ``config`` to ``path`` now. A resuming caller passes ``False`` and calls
+            :func:`write_config` once its checkpoint has restored, so a failed restore leaves
+            the saved config describing the saved checkpoint.
 
     Returns:
         The changed keys that are applied (``"train.g_optimizer.learning_rate: 0.001 -> 0.0005"``).
@@ -114,14 +117,16 @@ def reconcile_config(config, path: str, resuming: bool) -> list[str]:
         ValueError: listing the changed keys a resumed run cannot take.
     """
     if not resuming or not os.path.exists(path):
-        write_config(config, path)
+        if write:
+            write_config(config, path)
         return []
     try:
         with open(path) as f:
             saved = _flatten(json.load(f))
     except (OSError, ValueError) as error:
         logging.warning("%s is unreadable (%s); replacing it.", path, error)
-        write_config(config, path)
+        if write:
+            write_config(config, path)
         return []
     current = _flatten(_config_tree(config))
     changed = sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
@@ -132,5 +137,6 @@ def reconcile_config(config, path: str, resuming: bool) -> list[str]:
             f"The config differs from the run in {os.path.dirname(path)} in {details}: these "
             "change what its checkpoint holds. Revert them, or pass a new --workdir."
         )
-    write_config(config, path)
+    if write:
+        write_config(config, path)
     return [f"{k}: {saved.get(k)!r} -> {current.get(k)!r}" for k in changed]

@@ -41,6 +41,12 @@ def exported(tmp_path_factory):
                                    keras.layers.Dense(3, activation="softmax")])
     z = tf.TensorSpec((None, 4), tf.float32, name="z")
     label = tf.TensorSpec((None,), tf.int32, name="label")
+    categorical = tf.TensorSpec((None, 2), tf.int32, name="categorical")
+    continuous = tf.TensorSpec((None, 2), tf.float32, name="continuous")
+
+    def coded(z, categorical, continuous):  # InfoGAN's serving inputs (Chen et al. 2016)
+        codes = tf.concat([tf.cast(categorical, tf.float32), continuous], -1)
+        return {"images": generator(z) + tf.reduce_sum(codes, -1)[:, None, None, None]}
     points = tf.TensorSpec((None, 2), tf.float32, name="points")
 
     def conditional(z, label):
@@ -52,6 +58,8 @@ def exported(tmp_path_factory):
         gan=_export(root / "gan", generator, {
             "serving_default": (lambda z: {"images": generator(z)}, [z])}),
         cgan=_export(root / "cgan", generator, {"serving_default": (conditional, [z, label])}),
+        infogan=_export(root / "infogan", generator, {
+            "serving_default": (coded, [z, categorical, continuous])}),
         translation=_export(root / "translation", translator, {
             "serving_default": (lambda images: {"images": translator(images)},
                                 [tf.TensorSpec((None, 8, 8, 3), tf.float32, name="images")]),
@@ -175,6 +183,64 @@ def test_every_mistake_is_one_line_naming_the_flag(exported, tmp_path, case, kwa
     with pytest.raises(error, match=match) as raised:
         sample(saved_model, num=4, seed=0, **kwargs)
     assert "\n" not in str(raised.value)
+
+
+def test_named_arrays_feed_integer_and_float_code_inputs(exported, tmp_path):
+    categorical = np.array([[0, 1], [2, 3], [4, 5]], np.int64)
+    continuous = np.random.default_rng(3).uniform(-1, 1, (3, 2)).astype(np.float32)
+    np.save(tmp_path / "c.npy", categorical)
+    np.save(tmp_path / "u.npy", continuous)
+    result = sample(exported.infogan, num=8, seed=1,
+                    input_npy=[f"categorical={tmp_path / 'c.npy'}",
+                               f"continuous={tmp_path / 'u.npy'}"])
+    assert result["inputs"]["categorical"].dtype == np.int32
+    z = tf.random.stateless_normal([3, 4], seed=[1, 0]).numpy()  # the arrays' length: 3
+    shift = categorical.sum(1) + continuous.sum(1)
+    np.testing.assert_allclose(result["outputs"]["images"],
+                               exported.generator(z).numpy() + shift[:, None, None, None],
+                               atol=1e-5)
+
+
+def test_an_array_feeds_an_image_input_like_the_same_pngs(exported, tmp_path):
+    pixels = np.random.default_rng(4).integers(0, 256, (5, 8, 8), dtype=np.uint8)
+    from_pngs = sample(exported.classifier, num=8, seed=0,
+                       images_dir=_write_pngs(tmp_path / "pngs", pixels))
+    np.save(tmp_path / "images.npy", pixels[..., None] / 127.5 - 1.0)
+    from_npy = sample(exported.classifier, num=8, seed=0, input_npy=str(tmp_path / "images.npy"))
+    np.testing.assert_allclose(from_npy["outputs"]["probabilities"],
+                               from_pngs["outputs"]["probabilities"], atol=1e-6)
+
+
+@pytest.mark.parametrize("input_npy, match", [
+    (["c.npy"], r"has 2 data inputs left for an unnamed --input_npy .*: name each, --input_npy "
+                r"NAME=PATH"),
+    (["categorical=c.npy"], r"Input `continuous` \(float32 \[None, 2\]\) takes an array: pass "
+                            r"--input_npy=continuous=<.npy file of shape \[None, 2\]>"),
+    (["categorical=c.npy", "codes=u.npy"], r"--input_npy names \['codes'\], not data inputs"),
+    (["categorical=u.npy", "continuous=u.npy"], r"holds fractions, but input `categorical` takes "
+                                                r"int32 \[None, 2\]: pass whole numbers"),
+    (["categorical=c.npy", "continuous=short.npy"], r"differ in length .* or a smaller --num"),
+    (["categorical=c.npy", "categorical=u.npy"], r"given twice for `categorical`"),
+])
+def test_named_array_mistakes_are_one_line(exported, tmp_path, input_npy, match):
+    np.save(tmp_path / "c.npy", np.ones((3, 2), np.int32))
+    np.save(tmp_path / "u.npy", np.full((3, 2), 0.5, np.float32))
+    np.save(tmp_path / "short.npy", np.zeros((2, 2), np.float32))
+    entries = [f"{e.split('=')[0]}={tmp_path / e.split('=')[1]}" if "=" in e else
+               str(tmp_path / e) for e in input_npy]
+    with pytest.raises(ValueError, match=match) as raised:
+        sample(exported.infogan, num=4, seed=0, input_npy=entries)
+    assert "\n" not in str(raised.value)
+
+
+def test_cli_takes_repeated_named_arrays(exported, tmp_path):
+    np.save(tmp_path / "c.npy", np.ones((4, 2), np.int32))
+    np.save(tmp_path / "u.npy", np.zeros((4, 2), np.float32))
+    result = _run(f"--saved_model={exported.infogan}", f"--input_npy=categorical={tmp_path}/c.npy",
+                  f"--input_npy=continuous={tmp_path}/u.npy", f"--npy={tmp_path / 'out.npy'}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "fed categorical [4, 2], continuous [4, 2], z [4, 4]" in result.stdout
+    assert np.load(tmp_path / "out.npy").shape == (4, 4, 4, 1)
 
 
 def _run(*args):

@@ -11,6 +11,9 @@
     python -m tfgan_kit.sample --saved_model DIR --images_dir digits/ --npy probabilities.npy
     # any other float input, e.g. 2-D translation: points -> points (scatter over the inputs)
     python -m tfgan_kit.sample --saved_model DIR --signature a_to_b --input_npy a.npy --out ab.png
+    # several array inputs, named, e.g. InfoGAN: z, categorical (int32), continuous -> images
+    python -m tfgan_kit.sample --saved_model DIR --input_npy categorical=c.npy \
+        --input_npy continuous=u.npy --out codes.png
 
 The signature's inputs decide what is fed, by name first, then by rank:
 
@@ -21,11 +24,13 @@ The signature's inputs decide what is fed, by name first, then by rank:
   is required;
 * any other float rank-4 input: the PNG/JPEG files of ``--images_dir`` in sorted order (at most
   ``--num``), in [-1, 1], resized to the input's static height and width, converted grey <-> RGB
-  when the input's channel count asks for it;
-* any other float input: the first ``--num`` rows of the ``--input_npy`` array ``[n, ...]``.
+  when the input's channel count asks for it; or an ``--input_npy`` array of that shape;
+* any other float or integer input: the first ``--num`` rows of an ``--input_npy`` array
+  ``[n, ...]``. ``--input_npy PATH`` feeds the one data input the other flags leave; with several,
+  name each: ``--input_npy NAME=PATH`` (repeatable).
 
-When a data input (``--images_dir`` / ``--input_npy``) is fed, its length sets the number of
-samples. If the signature has several outputs the first in sorted order is used (and named).
+When data inputs (``--images_dir`` / ``--input_npy``) are fed, their common length sets the number
+of samples. If the signature has several outputs the first in sorted order is used (and named).
 ``--out`` draws a rank-4 output as an image grid (input | output pairs for an image input),
 ``[n, 2]`` points as a scatter plot (over the input points, if any); other outputs, e.g.
 ``probabilities``, cannot be drawn: save them with ``--npy``. Mistakes (no SavedModel, unknown
@@ -88,7 +93,7 @@ def load_signature(saved_model: str, signature: str = "serving_default"):
 
 def sample(saved_model: str, num: int, seed: int, signature: str = "serving_default",
            label: int | None = None, images_dir: str | None = None,
-           input_npy: str | None = None, labels_cycle: int | None = None) -> dict:
+           input_npy=None, labels_cycle: int | None = None) -> dict:
     """Feeds the inputs of one serving signature (see the module docstring) and runs it.
 
     Args:
@@ -98,7 +103,9 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
         signature: serving signature name. Defaults to `"serving_default"`.
         label: class of every sample, for a ``label`` input. Defaults to `None`.
         images_dir: folder of PNG/JPEG files for a float rank-4 input. Defaults to `None`.
-        input_npy: ``.npy`` file for another float input. Defaults to `None`.
+        input_npy: ``.npy`` file(s) for the other inputs: a path (for the one data input left
+            unfed), or ``"NAME=PATH"`` entries (a string or a list), one per input. Defaults to
+            `None`.
         labels_cycle: number of classes K; sample ``i`` gets label ``i % K``. Defaults to `None`.
 
     Returns:
@@ -117,29 +124,41 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
     if images_dir is not None and not os.path.isdir(images_dir):
         raise FileNotFoundError(f"--images_dir={images_dir} is not a folder: pass a folder of "
                                 "PNG/JPEG files.")
-    if input_npy is not None and not os.path.isfile(input_npy):
-        raise FileNotFoundError(f"--input_npy={input_npy} is not a file: pass a .npy file.")
+    arrays = _npy_paths(input_npy)
+    for path in arrays.values():
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"--input_npy={path} is not a file: pass a .npy file.")
     function = load_signature(saved_model, signature)
     specs = function.structured_input_signature[1]
     described = ", ".join(f"{name}: {_describe_spec(spec)}" for name, spec in sorted(specs.items()))
     kinds = {name: _input_kind(name, spec) for name, spec in specs.items()}
-    flags_used = {"images": ("--images_dir", images_dir), "array": ("--input_npy", input_npy),
+    data = sorted(name for name, kind in kinds.items() if kind in ("images", "array"))
+    unknown = sorted(set(arrays) - {None} - set(data))
+    if unknown:
+        raise ValueError(f"--input_npy names {unknown}, not data inputs of signature "
+                         f"`{signature}` (inputs: {described}): name one of those.")
+    flags_used = {"images": ("--images_dir", images_dir),
                   "label": ("--label/--labels_cycle", label is not None or labels_cycle)}
     for kind, (flag, value) in flags_used.items():
         if value and kind not in kinds.values():
             raise ValueError(f"{flag} is not used by signature `{signature}` (inputs: "
                              f"{described}): drop it.")
-    data = [name for name, kind in kinds.items() if kind in ("images", "array")]
-    if len(data) > 1:
-        raise ValueError(f"Signature `{signature}` takes several data inputs ({described}); "
-                         "tfgan_kit.sample feeds one, from --images_dir or --input_npy.")
+    if arrays and not data:
+        raise ValueError(f"--input_npy is not used by signature `{signature}` (inputs: "
+                         f"{described}): drop it.")
+    sources = _assign_sources(data, kinds, arrays, images_dir, signature, described)
 
     inputs = {}
     for name in data:
-        if kinds[name] == "images":
+        source = sources.get(name)
+        if source == "images_dir":
             inputs[name] = _read_images(name, specs[name], num, images_dir)
         else:
-            inputs[name] = _read_npy(name, specs[name], num, input_npy)
+            inputs[name] = _read_npy(name, specs[name], num, source, named=len(data) > 1)
+    lengths = {name: len(value) for name, value in inputs.items()}
+    if len(set(lengths.values())) > 1:
+        raise ValueError(f"The data inputs differ in length ({lengths}, after --num={num}): pass "
+                         "arrays / folders of the same length, or a smaller --num.")
     n = len(inputs[data[0]]) if data else num
     for name, kind in kinds.items():
         if kind == "z":
@@ -149,7 +168,7 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
         elif kind is None:
             raise ValueError(f"Input `{name}` ({_describe_spec(specs[name])}) of signature "
                              f"`{signature}` cannot be fed: tfgan_kit.sample feeds `z`, `label`, "
-                             "float images (--images_dir) and float arrays (--input_npy).")
+                             "images (--images_dir) and number arrays (--input_npy).")
 
     batches = []
     for start in range(0, n, _BATCH_SIZE):
@@ -211,9 +230,52 @@ def _input_kind(name: str, spec) -> str | None:
     """How an input is fed: "z", "label", "images", "array", or None (cannot be fed)."""
     if name in _GENERATED_INPUTS:
         return name
-    if not spec.dtype.is_floating or spec.shape.rank is None or spec.shape.rank < 1:
+    if not (spec.dtype.is_floating or spec.dtype.is_integer) or spec.shape.rank is None \
+            or spec.shape.rank < 1:
         return None
-    return "images" if spec.shape.rank == 4 else "array"
+    return "images" if spec.shape.rank == 4 and spec.dtype.is_floating else "array"
+
+
+def _npy_paths(input_npy) -> dict:
+    """``--input_npy`` values as ``{input name or None: path}`` (None: the unnamed one)."""
+    if input_npy is None:
+        return {}
+    entries = [input_npy] if isinstance(input_npy, str) else list(input_npy)
+    paths = {}
+    for entry in entries:
+        name, separator, path = str(entry).partition("=")
+        if not separator or os.path.isfile(str(entry)):  # a path that holds "=" is a path
+            name, path = None, str(entry)
+        if name in paths:
+            which = "without a name" if name is None else f"for `{name}`"
+            raise ValueError(f"--input_npy is given twice {which}: pass each input once, as "
+                             "--input_npy NAME=PATH.")
+        paths[name] = path
+    return paths
+
+
+def _assign_sources(data, kinds, arrays, images_dir, signature, described) -> dict:
+    """Which flag feeds each data input: ``"images_dir"`` or a ``.npy`` path.
+
+    Named ``--input_npy`` entries first; ``--images_dir`` then feeds an image input; an unnamed
+    ``--input_npy`` feeds the one data input left.
+    """
+    sources = {name: path for name, path in arrays.items() if name is not None}
+    left = [name for name in data if name not in sources]
+    images = [name for name in left if kinds[name] == "images"]
+    if images_dir is not None:
+        if len(images) != 1:
+            raise ValueError(f"Signature `{signature}` takes {len(images)} image inputs not fed "
+                             f"by name ({described}): --images_dir feeds exactly one.")
+        sources[images[0]] = "images_dir"
+        left.remove(images[0])
+    if None in arrays:
+        if len(left) != 1:
+            raise ValueError(f"Signature `{signature}` has {len(left)} data inputs left for an "
+                             f"unnamed --input_npy ({described}): name each, --input_npy "
+                             "NAME=PATH.")
+        sources[left[0]] = arrays[None]
+    return sources
 
 
 def _draw_z(spec, n: int, seed: int) -> np.ndarray:
@@ -274,12 +336,17 @@ def _read_images(name: str, spec, num: int, images_dir: str | None) -> np.ndarra
     return np.stack(images) / 127.5 - 1.0
 
 
-def _read_npy(name: str, spec, num: int, input_npy: str | None) -> np.ndarray:
+def _read_npy(name: str, spec, num: int, input_npy: str | None, named: bool = False) -> np.ndarray:
     """The first ``num`` rows of the ``input_npy`` array, checked against ``spec``."""
     expected = _describe_spec(spec)
     if input_npy is None:
+        if spec.shape.rank == 4 and spec.dtype.is_floating:
+            raise ValueError(f"Input `{name}` ({expected}) takes images: pass "
+                             f"--images_dir=<folder of PNG/JPEG files> or --input_npy=<.npy "
+                             f"file of shape {_shape_text(spec.shape)}>.")
+        flag = f"--input_npy={name}=" if named else "--input_npy="
         raise ValueError(f"Input `{name}` ({expected}) takes an array: pass "
-                         f"--input_npy=<.npy file of shape {_shape_text(spec.shape)}>.")
+                         f"{flag}<.npy file of shape {_shape_text(spec.shape)}>.")
     try:
         array = np.load(input_npy, allow_pickle=False)
     except (OSError, ValueError) as error:
@@ -292,6 +359,11 @@ def _read_npy(name: str, spec, num: int, input_npy: str | None) -> np.ndarray:
     if not spec.shape.is_compatible_with(array.shape):
         raise ValueError(f"--input_npy={input_npy} has shape {list(array.shape)}, but input "
                          f"`{name}` takes {expected}: pass an array of that shape.")
+    if spec.dtype.is_integer:
+        if not np.all(np.equal(np.mod(array, 1), 0)):
+            raise ValueError(f"--input_npy={input_npy} holds fractions, but input `{name}` "
+                             f"takes {expected}: pass whole numbers.")
+        return array.astype(spec.dtype.as_numpy_dtype)
     return array.astype(np.float32)
 
 
@@ -357,7 +429,9 @@ def define_flags() -> None:
         "labels_cycle", None, "Number of classes K: sample i gets label i % K (for a `label` input).",
         lower_bound=1)
     flags.DEFINE_string("images_dir", None, "PNG/JPEG folder for an image input.")
-    flags.DEFINE_string("input_npy", None, ".npy array [n, ...] for another float input.")
+    flags.DEFINE_multi_string(
+        "input_npy", None, ".npy array [n, ...] for a data input: PATH for the one left, or "
+        "NAME=PATH per input (repeatable).")
     flags.DEFINE_string("out", None, "PNG to write: image grid, or scatter plot of 2-D points.")
     flags.DEFINE_string("npy", None, "Write the raw output array as .npy.")
     flags.mark_flag_as_required("saved_model")

@@ -44,6 +44,7 @@ def get_config() -> ml_collections.ConfigDict:
     config.model.encoder = "cnn"
     config.model.cnn_filters = 24
     config.model.cnn_layers = 4
+    config.model.cnn_normalization = "batch"  # Santoro et al.; "layer" / "none": no batch stats
     config.model.region_coordinates = True
     config.model.embedding_dim = 64
     config.model.lstm_units = 128

@@ -91,6 +91,31 @@ def test_conv_encoder_batch_norm_momentum():
     np.testing.assert_allclose(norm.moving_mean, 0.1 * batch_mean, atol=1e-5)  # 0.9 * 0 + 0.1 * m
 
 
+def test_conv_encoder_layer_norm_and_none_have_no_batch_statistics():
+    images = RNG.normal(size=(3, 9, 9, 3)).astype(np.float32)
+    for normalization in ("layer", "none"):
+        encoder = ConvEncoder(filters=4, num_layers=2, coordinates=False,
+                              normalization=normalization)
+        trained = np.asarray(encoder(images, training=True))
+        np.testing.assert_allclose(np.asarray(encoder(images, training=False)), trained, atol=1e-6)
+        # one image alone gives the same regions as in a batch: nothing is batch-dependent
+        np.testing.assert_allclose(np.asarray(encoder(images[:1], training=True)), trained[:1],
+                                   atol=1e-5)
+    (first, norm), (second, _) = encoder.blocks  # "none": ReLU(conv) twice
+    assert norm is None
+    expected = np.maximum(np.asarray(second(np.maximum(np.asarray(first(images)), 0))), 0)
+    np.testing.assert_allclose(trained, expected.reshape(3, -1, 4), atol=1e-5)
+    layer = ConvEncoder(filters=4, num_layers=1, coordinates=False, normalization="layer")
+    out = np.asarray(layer(images))
+    pre = np.asarray(layer.blocks[0][0](images))
+    normed = (pre - pre.mean(-1, keepdims=True)) / np.sqrt(pre.var(-1, keepdims=True) + 1e-3)
+    np.testing.assert_allclose(out.reshape(3, -1, 4), np.maximum(normed, 0).reshape(3, -1, 4),
+                               atol=1e-4)  # Ba et al. 2016 over each position's channels, ReLU
+    with pytest.raises(ValueError, match=r"`normalization` must be one of \['batch', 'layer', "
+                                         r"'none'\]. Received: normalization='group'"):
+        ConvEncoder(normalization="group")
+
+
 GROUPED_MODELS = {
     "lstm": lambda: LstmQuestionImage(FeatureEncoder(), 10, 3, embedding_dim=4, lstm_units=5,
                                       common_dim=6, hidden=(6,)),

@@ -22,7 +22,10 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-__all__ = ["ConvEncoder", "FeatureEncoder", "repeat_for_questions"]
+__all__ = ["ConvEncoder", "FeatureEncoder", "NORMALIZATIONS", "repeat_for_questions"]
+
+#: What follows each convolution of :class:`ConvEncoder`.
+NORMALIZATIONS = ("batch", "layer", "none")
 
 
 class ConvEncoder(keras.layers.Layer):
@@ -36,6 +39,10 @@ class ConvEncoder(keras.layers.Layer):
         momentum: batch-norm moving-average momentum. Defaults to `0.9` (the PyTorch default
             of the Sort-of-CLEVR reference code; Keras' 0.99 lags the fast-changing statistics
             of a CNN trained from scratch, so held-out answers scored far below training ones).
+        normalization: after each convolution: ``"batch"`` (Santoro et al.'s batch norm),
+            ``"layer"`` (layer norm over each position's channels, Ba et al. 2016: no batch
+            statistics, so training and inference compute the same function) or ``"none"``.
+            Defaults to `"batch"`.
         **kwargs: passed to ``keras.layers.Layer``.
 
     Raises:
@@ -46,23 +53,37 @@ class ConvEncoder(keras.layers.Layer):
     """
 
     def __init__(self, filters: int = 24, num_layers: int = 4, coordinates: bool = True,
-                 momentum: float = 0.9, **kwargs):
+                 momentum: float = 0.9, normalization: str = "batch", **kwargs):
         super().__init__(**kwargs)
         for name, value in (("filters", filters), ("num_layers", num_layers)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+        if normalization not in NORMALIZATIONS:
+            raise ValueError(f"`normalization` must be one of {list(NORMALIZATIONS)}. Received: "
+                             f"normalization={normalization!r}")
         self.filters, self.num_layers, self.coordinates = filters, num_layers, coordinates
         self.momentum = float(momentum)
+        self.normalization = normalization
+
+        def norm(i):
+            if normalization == "batch":
+                return keras.layers.BatchNormalization(momentum=self.momentum, name=f"norm{i}")
+            if normalization == "layer":
+                return keras.layers.LayerNormalization(name=f"norm{i}")
+            return None
+
         self.blocks = [
-            (keras.layers.Conv2D(filters, 3, strides=2, padding="same", name=f"conv{i}"),
-             keras.layers.BatchNormalization(momentum=self.momentum, name=f"norm{i}"))
+            (keras.layers.Conv2D(filters, 3, strides=2, padding="same", name=f"conv{i}"), norm(i))
             for i in range(num_layers)
         ]
 
     def call(self, images, training=None):
         x = images
         for conv, norm in self.blocks:
-            x = tf.nn.relu(norm(conv(x), training=training))
+            x = conv(x)
+            if norm is not None:
+                x = norm(x, training=training)
+            x = tf.nn.relu(x)
         batch, height, width = tf.shape(x)[0], tf.shape(x)[1], tf.shape(x)[2]
         regions = tf.reshape(x, [batch, height * width, self.filters])
         if not self.coordinates:
@@ -77,7 +98,8 @@ class ConvEncoder(keras.layers.Layer):
     def get_config(self):
         config = super().get_config()
         return {**config, "filters": self.filters, "num_layers": self.num_layers,
-                "coordinates": self.coordinates, "momentum": self.momentum}
+                "coordinates": self.coordinates, "momentum": self.momentum,
+                "normalization": self.normalization}
 
 
 class FeatureEncoder(keras.layers.Layer):

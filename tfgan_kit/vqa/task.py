@@ -70,7 +70,8 @@ def build_sets(config):
 def _encoder(model_config):
     if model_config.encoder == "cnn":
         return ConvEncoder(model_config.cnn_filters, model_config.cnn_layers,
-                           model_config.region_coordinates)
+                           model_config.region_coordinates,
+                           normalization=model_config.get("cnn_normalization", "batch"))
     if model_config.encoder == "features":
         return FeatureEncoder()
     raise ValueError(f"Unknown image encoder {model_config.encoder!r} in `config.model.encoder`: "

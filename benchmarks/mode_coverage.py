@@ -40,16 +40,22 @@ MIXTURES = ("ring", "grid")
 PACGAN_RING = {"GAN (PacGAN Table 1)": (6.3, 98.2, 0.45), "PacGAN4 (PacGAN Table 1)": (7.8, 95.9, 0.07)}
 
 
+def load_config(module: str, seed: int, epochs: int | None):
+    """``module``'s config with ``seed`` (and ``epochs`` if given)."""
+    config = importlib.import_module(module).get_config()
+    config.seed = seed
+    if epochs:
+        config.train.epochs = epochs
+    return config
+
+
 def train_config(module: str, seed: int, epochs: int | None):
     """Trains ``module``'s config (``train.py``'s path) with ``seed`` (and ``epochs`` if given)
     in a temporary workdir; returns ``(config, model, seconds)``."""
     from tfgan_kit.training import train_and_evaluate
 
-    config = importlib.import_module(module).get_config()
-    config.seed = seed
+    config = load_config(module, seed, epochs)
     config.train.verbose = "0"
-    if epochs:
-        config.train.epochs = epochs
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as workdir:
         model = train_and_evaluate(config, workdir)
@@ -73,10 +79,7 @@ def run_one(scheme: str, mixture: str, seed: int, epochs: int | None) -> tuple[f
 
 def config_digest(scheme: str, mixture: str, seed: int, epochs: int | None) -> str:
     """A short hash of the run's full config, so a cached result is reused only for the same run."""
-    config = importlib.import_module(f"configs.{scheme}_{mixture}").get_config()
-    config.seed = seed
-    if epochs:
-        config.train.epochs = epochs
+    config = load_config(f"configs.{scheme}_{mixture}", seed, epochs)
     return hashlib.sha256(config.to_json_best_effort(sort_keys=True).encode()).hexdigest()[:12]
 
 

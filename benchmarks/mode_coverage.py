@@ -29,6 +29,7 @@ import os  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -134,7 +135,9 @@ def main() -> None:
     print(f"{'scheme':<26s}{'mixture':<9s}{'modes':>14s}{'% high quality':>18s}"
           f"{'reverse KL':>16s}{'modes / gan':>13s}{'HQ / gan':>10s}{'s / run':>9s}")
     for (scheme, mixture), values in rows.items():
-        mean, std = np.nanmean(values, axis=0), np.nanstd(values, axis=0)
+        with warnings.catch_warnings():  # a column all NaN (no high-quality sample: no KL)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean, std = np.nanmean(values, axis=0), np.nanstd(values, axis=0)
         base = rows.get(("gan", mixture))
         ratio = ("" if base is None else
                  f"{mean[0] / max(np.nanmean(base[:, 0]), 1e-9):13.2f}"

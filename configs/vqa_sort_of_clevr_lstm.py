@@ -58,6 +58,9 @@ def get_config() -> ml_collections.ConfigDict:
     config.model.cnn_layers = 4
     config.model.cnn_normalization = "batch"  # Santoro et al.; "layer" / "none": no batch stats
     config.model.region_coordinates = True
+    # ReLU dense layers on the flattened grid before norm I (the CNN's fc layers; VGG's fc7 is
+    # the paper's I); () reads the grid itself as I. LSTM models only.
+    config.model.image_hidden = ()
     config.model.embedding_dim = 64
     config.model.lstm_units = 128
     config.model.common_dim = 256

@@ -62,6 +62,28 @@ def test_norm_i(normalize):
     assert (np.abs(scaled).max() < 1e-5) == normalize
 
 
+def test_image_hidden_layers_precede_norm_i():
+    """I = the last of ReLU dense layers on the image vector (VGGNet's fc7), then l2-normalised,
+    computed once per image and repeated for its questions."""
+    keras.utils.set_random_seed(3)
+    model = LstmQuestionImage(FeatureEncoder(), 10, 3, embedding_dim=4, lstm_units=5,
+                              common_dim=6, hidden=(6,), image_hidden=(7, 5))
+    images = RNG.normal(size=(1, 4, 2)).astype(np.float32)  # one image of 4 regions
+    questions = TOKENS[:2]  # two questions about it
+    logits = np.asarray(model((images, questions)))
+    x = images.reshape(1, 8)
+    for layer in model.image_hidden:
+        x = np.maximum(_dense(layer, x), 0.0)
+    assert x.shape == (1, 5)
+    x = x / np.linalg.norm(x, axis=-1, keepdims=True)
+    fused = np.asarray(model.question_vector(questions)) * np.tanh(
+        _dense(model.image_projection, np.repeat(x, 2, axis=0)))
+    hidden = np.tanh(_dense(model.mlp.hidden[0], fused))
+    np.testing.assert_allclose(logits, _dense(model.mlp.logits, hidden), atol=1e-5)
+    with pytest.raises(ValueError, match="image_hidden"):
+        LstmQuestionImage(FeatureEncoder(), 10, 3, image_hidden=(0,))
+
+
 def test_padding_does_not_change_the_answer():
     keras.utils.set_random_seed(2)
     model = LstmQuestionImage(FeatureEncoder(), 10, 3, embedding_dim=4, lstm_units=5,

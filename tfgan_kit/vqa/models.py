@@ -59,9 +59,13 @@ class AnswerMLP(keras.layers.Layer):
         return self.logits(x)
 
 
-def _image_vector(encoder, images, questions, training):
-    regions = repeat_for_questions(encoder(images, training=training), questions)
-    return tf.reshape(regions, [tf.shape(regions)[0], regions.shape[1] * regions.shape[2]])
+def _image_vector(encoder, images, questions, training, layers=()):
+    """The concatenated regions of each image, through ``layers``, repeated for its questions."""
+    regions = encoder(images, training=training)
+    vector = tf.reshape(regions, [tf.shape(regions)[0], regions.shape[1] * regions.shape[2]])
+    for layer in layers:  # once per image, before the repeat
+        vector = layer(vector)
+    return repeat_for_questions(vector, questions)
 
 
 def _check_sizes(**sizes) -> None:
@@ -137,25 +141,34 @@ class LstmQuestionImage(keras.Model):
             `1024`.
         hidden: MLP widths. Defaults to `(1000, 1000)`.
         dropout: MLP dropout. Defaults to `0.5`.
+        image_hidden: widths of ReLU dense layers on the image vector before the (optional)
+            normalisation: the fully connected layers of the image CNN whose last one (VGGNet's
+            fc7) is the paper's I; for a CNN trained end to end whose I would otherwise be the
+            flattened convolutional grid. Defaults to `()` (I is the encoder's output).
 
     Raises:
         ValueError: for a non-positive size.
 
     Reference:
-        Antol et al. 2015, Section 6, "LSTM Q" (1 layer, last cell + hidden state, 1024-d),
-        "deeper LSTM Q" (2 layers, 2048-d, then fully connected + tanh to 1024), "norm I"
-        (l2-normalised activations), fused by element-wise multiplication.
+        Antol et al. 2015, Section 6, "I" (the last hidden layer of VGGNet, fc7), "LSTM Q" (1
+        layer, last cell + hidden state, 1024-d), "deeper LSTM Q" (2 layers, 2048-d, then fully
+        connected + tanh to 1024), "norm I" (l2-normalised activations), fused by element-wise
+        multiplication.
     """
 
     def __init__(self, image_encoder, vocabulary_size: int, num_answers: int,
                  num_layers: int = 2, normalize_image: bool = True, embedding_dim: int = 300,
                  lstm_units: int = 512, common_dim: int = 1024,
-                 hidden: Sequence[int] = (1000, 1000), dropout: float = 0.5, **kwargs):
+                 hidden: Sequence[int] = (1000, 1000), dropout: float = 0.5,
+                 image_hidden: Sequence[int] = (), **kwargs):
         super().__init__(**kwargs)
         _check_sizes(vocabulary_size=vocabulary_size, num_answers=num_answers,
                      num_layers=num_layers, embedding_dim=embedding_dim, lstm_units=lstm_units,
-                     common_dim=common_dim)
+                     common_dim=common_dim,
+                     **{f"image_hidden[{i}]": w for i, w in enumerate(image_hidden)})
         self.image_encoder = image_encoder
+        self.image_hidden = [keras.layers.Dense(w, activation="relu", name=f"image_fc{i}")
+                             for i, w in enumerate(image_hidden)]
         self.normalize_image = normalize_image
         self.embedding = keras.layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True)
         self.lstms = [keras.layers.LSTM(lstm_units, return_sequences=True, return_state=True,
@@ -182,7 +195,7 @@ class LstmQuestionImage(keras.Model):
 
     def call(self, inputs, training=None):
         images, questions = inputs
-        image = _image_vector(self.image_encoder, images, questions, training)
+        image = _image_vector(self.image_encoder, images, questions, training, self.image_hidden)
         if self.normalize_image:
             image = tf.math.l2_normalize(image, axis=-1)
         fused = self.question_vector(questions, training) * self.image_projection(image)

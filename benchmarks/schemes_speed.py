@@ -254,13 +254,12 @@ def main() -> None:
     from tfgan_kit.training.precision import check_precision
 
     check_precision(args.precision)
-    registry._import_builtins()
-    registry._import_builtins(registry._TASK_PACKAGES)
     config_names = {f[:-3] for f in os.listdir(os.path.join(ROOT, "configs"))
                     if f.endswith(".py")}
     wanted = [s for s in args.schemes.split(",") if s] or None
     try:
-        rows = plan_rows([*registry.SCHEMES, *registry.TASKS], config_names, wanted)
+        rows = plan_rows([*registry.registered_schemes(), *registry.registered_tasks()],
+                         config_names, wanted)
     except ValueError as error:
         sys.exit(f"error: {error}")
     started = time.perf_counter()

@@ -98,6 +98,18 @@ def get_task(name: str) -> Callable:
     return TASKS[name]
 
 
+def registered_schemes() -> list[str]:
+    """The names of every registered scheme (after importing the built-in modules), sorted."""
+    _import_builtins()
+    return sorted(SCHEMES)
+
+
+def registered_tasks() -> list[str]:
+    """The names of every registered supervised task (``config.task``), sorted."""
+    _import_builtins(_TASK_PACKAGES)
+    return sorted(TASKS)
+
+
 def build_net(family: str, role: str, model_config, spec):
     """Builds the ``role`` net (e.g. ``"generator"``) of ``family`` for the data ``spec``.
 

@@ -47,6 +47,15 @@ def test_every_registered_scheme_and_task_has_a_small_config():
     assert len(rows) == len(set(rows))
 
 
+def test_registered_names_list_the_builtin_schemes_and_tasks():
+    """The benchmark's public listing: every scheme and task module under tfgan_kit registers."""
+    schemes, tasks = registry.registered_schemes(), registry.registered_tasks()
+    assert schemes == sorted(schemes) and tasks == sorted(tasks)
+    assert {"gan", "lsgan", "wgan", "wgan_gp", "dragan", "ebgan", "began", "fgan", "pggan",
+            "zaq"} <= set(schemes)
+    assert "vqa" in tasks and "vqa" not in schemes
+
+
 def test_plan_rows_keeps_the_baseline_and_rejects_unknown_names():
     configs = {"gan_ring", "dcgan_digits", "lsgan_ring", "acgan_digits"}
     assert plan_rows(["gan", "lsgan", "acgan"], configs, wanted=["lsgan"]) == [

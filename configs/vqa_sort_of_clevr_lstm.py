@@ -61,6 +61,9 @@ def get_config() -> ml_collections.ConfigDict:
     # ReLU dense layers on the flattened grid before norm I (the CNN's fc layers; VGG's fc7 is
     # the paper's I); () reads the grid itself as I. LSTM models only.
     config.model.image_hidden = ()
+    # "flatten": I reads the grid's concatenated regions; "max" / "mean": image_hidden as 1x1
+    # convolutions, then a global pool (ResNet's pooled descriptor).
+    config.model.image_pooling = "flatten"
     config.model.embedding_dim = 64
     config.model.lstm_units = 128
     config.model.common_dim = 256

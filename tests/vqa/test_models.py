@@ -84,6 +84,31 @@ def test_image_hidden_layers_precede_norm_i():
         LstmQuestionImage(FeatureEncoder(), 10, 3, image_hidden=(0,))
 
 
+@pytest.mark.parametrize("pooling", ["max", "mean"])
+def test_pooled_image_vector_shares_weights_across_regions(pooling):
+    """"max" / "mean": every region through the same ReLU layers (1x1 convolutions), then the
+    global pool, then norm I; a permutation of the regions does not change the answer."""
+    keras.utils.set_random_seed(4)
+    model = LstmQuestionImage(FeatureEncoder(), 10, 3, embedding_dim=4, lstm_units=5,
+                              common_dim=6, hidden=(6,), image_hidden=(7, 5),
+                              image_pooling=pooling)
+    images = RNG.normal(size=(3, 4, 2)).astype(np.float32)  # 3 images of 4 regions
+    logits = np.asarray(model((images, TOKENS)))
+    x = images
+    for layer in model.image_hidden:
+        assert layer.kernel.shape[0] == x.shape[-1]  # per region: no region-specific weights
+        x = np.maximum(_dense(layer, x), 0.0)
+    x = x.max(axis=1) if pooling == "max" else x.mean(axis=1)
+    x = x / np.linalg.norm(x, axis=-1, keepdims=True)
+    fused = np.asarray(model.question_vector(TOKENS)) * np.tanh(_dense(model.image_projection, x))
+    hidden = np.tanh(_dense(model.mlp.hidden[0], fused))
+    np.testing.assert_allclose(logits, _dense(model.mlp.logits, hidden), atol=1e-5)
+    permuted = np.asarray(model((images[:, ::-1], TOKENS)))
+    np.testing.assert_allclose(permuted, logits, atol=1e-5)
+    with pytest.raises(ValueError, match="image_pooling"):
+        LstmQuestionImage(FeatureEncoder(), 10, 3, image_pooling="sum")
+
+
 def test_padding_does_not_change_the_answer():
     keras.utils.set_random_seed(2)
     model = LstmQuestionImage(FeatureEncoder(), 10, 3, embedding_dim=4, lstm_units=5,

@@ -29,7 +29,7 @@ import tensorflow as tf
 
 from tfgan_kit.vqa.encoders import repeat_for_questions
 
-__all__ = ["AnswerMLP", "BowQuestionImage", "LstmQuestionImage"]
+__all__ = ["AnswerMLP", "BowQuestionImage", "IMAGE_POOLINGS", "LstmQuestionImage"]
 
 
 class AnswerMLP(keras.layers.Layer):
@@ -59,13 +59,24 @@ class AnswerMLP(keras.layers.Layer):
         return self.logits(x)
 
 
-def _image_vector(encoder, images, questions, training, layers=()):
-    """The concatenated regions of each image, through ``layers``, repeated for its questions."""
-    regions = encoder(images, training=training)
-    vector = tf.reshape(regions, [tf.shape(regions)[0], regions.shape[1] * regions.shape[2]])
+#: How :class:`LstmQuestionImage` reads the regions as one image vector.
+IMAGE_POOLINGS = ("flatten", "max", "mean")
+
+
+def _image_vector(encoder, images, questions, training, layers=(), pooling="flatten"):
+    """Each image's vector, repeated for its questions: the concatenated regions through
+    ``layers`` (``"flatten"``), or every region through ``layers`` (shared weights, as 1x1
+    convolutions) then pooled over the regions (``"max"`` / ``"mean"``)."""
+    x = encoder(images, training=training)
+    if pooling == "flatten":
+        x = tf.reshape(x, [tf.shape(x)[0], x.shape[1] * x.shape[2]])
     for layer in layers:  # once per image, before the repeat
-        vector = layer(vector)
-    return repeat_for_questions(vector, questions)
+        x = layer(x)
+    if pooling == "max":
+        x = tf.reduce_max(x, axis=1)
+    elif pooling == "mean":
+        x = tf.reduce_mean(x, axis=1)
+    return repeat_for_questions(x, questions)
 
 
 def _check_sizes(**sizes) -> None:
@@ -141,10 +152,13 @@ class LstmQuestionImage(keras.Model):
             `1024`.
         hidden: MLP widths. Defaults to `(1000, 1000)`.
         dropout: MLP dropout. Defaults to `0.5`.
-        image_hidden: widths of ReLU dense layers on the image vector before the (optional)
-            normalisation: the fully connected layers of the image CNN whose last one (VGGNet's
-            fc7) is the paper's I; for a CNN trained end to end whose I would otherwise be the
-            flattened convolutional grid. Defaults to `()` (I is the encoder's output).
+        image_hidden: widths of ReLU dense layers on the image before the (optional)
+            normalisation: the top layers of the image CNN, whose last activations are the
+            paper's I (VGGNet's fc7 there). Defaults to `()` (I is the encoder's output).
+        image_pooling: ``"flatten"``: I reads the concatenated regions (``image_hidden`` are
+            fully connected layers, as VGGNet's fc6-fc7); ``"max"`` / ``"mean"``: every region
+            goes through ``image_hidden`` with shared weights (1x1 convolutions) and I is their
+            global max / mean pool, as ResNet's pooled descriptor. Defaults to `"flatten"`.
 
     Raises:
         ValueError: for a non-positive size.
@@ -160,8 +174,12 @@ class LstmQuestionImage(keras.Model):
                  num_layers: int = 2, normalize_image: bool = True, embedding_dim: int = 300,
                  lstm_units: int = 512, common_dim: int = 1024,
                  hidden: Sequence[int] = (1000, 1000), dropout: float = 0.5,
-                 image_hidden: Sequence[int] = (), **kwargs):
+                 image_hidden: Sequence[int] = (), image_pooling: str = "flatten", **kwargs):
         super().__init__(**kwargs)
+        if image_pooling not in IMAGE_POOLINGS:
+            raise ValueError(f"`image_pooling` must be one of {list(IMAGE_POOLINGS)}. Received: "
+                             f"image_pooling={image_pooling!r}")
+        self.image_pooling = image_pooling
         _check_sizes(vocabulary_size=vocabulary_size, num_answers=num_answers,
                      num_layers=num_layers, embedding_dim=embedding_dim, lstm_units=lstm_units,
                      common_dim=common_dim,
@@ -195,7 +213,8 @@ class LstmQuestionImage(keras.Model):
 
     def call(self, inputs, training=None):
         images, questions = inputs
-        image = _image_vector(self.image_encoder, images, questions, training, self.image_hidden)
+        image = _image_vector(self.image_encoder, images, questions, training, self.image_hidden,
+                              self.image_pooling)
         if self.normalize_image:
             image = tf.math.l2_normalize(image, axis=-1)
         fused = self.question_vector(questions, training) * self.image_projection(image)

@@ -96,7 +96,8 @@ def build_model(model_config, vocabulary: Vocabulary, num_answers: int, train_to
     sizes = dict(hidden=tuple(model_config.hidden), dropout=model_config.dropout)
     lstm = dict(embedding_dim=model_config.embedding_dim, lstm_units=model_config.lstm_units,
                 common_dim=model_config.common_dim,
-                image_hidden=tuple(model_config.get("image_hidden", ())), **sizes)
+                image_hidden=tuple(model_config.get("image_hidden", ())),
+                image_pooling=model_config.get("image_pooling", "flatten"), **sizes)
     builders = {
         "bow_q_i": lambda encoder: BowQuestionImage(
             encoder, len(vocabulary), num_answers, _position_words(train_tokens), **sizes),

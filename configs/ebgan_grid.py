@@ -2,8 +2,8 @@
 
     python train.py --config=configs/ebgan_grid.py --workdir=/tmp/ebgan_grid
 
-The ring config's nets (2-d code, pulling-away term) with margin 1, a 2-d z, batch 512 and 4k
-steps, the learning rate decayed linearly to 0 over the second half (as configs/lsgan_grid.py).
+The ring config (2-d code, pulling-away term, 2-d z, batch 512, 4k steps, the learning rate
+decayed linearly to 0 over the second half, as configs/lsgan_grid.py) with margin 1.
 MEASURED (seed 0, 2,500 samples, the run's per-epoch coverage log): 25/25 modes, 77.0% high
 quality after 80 epochs (103 s on the idle 2-core machine). Every 5 epochs: 9/1%, 10/1%, 11/2%,
 8/2%, 14/2%, 12/2%, 19/5%, 18/3% (decay starts), 20/15%, 25/24%, 23/41%, 25/50%, 24/60%, 25/75%,

@@ -22,7 +22,8 @@ reverse KL; times on the shared 2-core machine under load 4-8):
   same trajectory as "gan" and as configs/gan_ring.py (identical gradients: the losses differ by
   constants);
 * jensen_shannon, single_step (Algorithm 1 with the Sec. 3.2 generator update): 5/8, 91.2%,
-  0.490 (107 s);
+  0.490 (107 s); with this config's decay (2026-12-03, the slow test's samples) 8/8, 92.6%,
+  0.70, and the alternating default 8/8, 92.4%, 0.19;
 * kl: 1/8, 4.9%; kl with generator_objective=saddle: 0/8; squared_hellinger: 1/8 (97.8% high
   quality on that one mode); pearson: 0/8; reverse_kl: d_loss NaN at step 100 (its
   practical generator loss E_Q[exp(-V)] explodes at lr 1e-3).

@@ -64,6 +64,8 @@ def get_config() -> ml_collections.ConfigDict:
     # "flatten": I reads the grid's concatenated regions; "max" / "mean": image_hidden as 1x1
     # convolutions, then a global pool (ResNet's pooled descriptor).
     config.model.image_pooling = "flatten"
+    # norm I times sqrt(D) (unit mean square; the same model, the projection's scale changed).
+    config.model.rescale_image = False
     config.model.embedding_dim = 64
     config.model.lstm_units = 128
     config.model.common_dim = 256

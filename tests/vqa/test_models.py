@@ -109,6 +109,30 @@ def test_pooled_image_vector_shares_weights_across_regions(pooling):
         LstmQuestionImage(FeatureEncoder(), 10, 3, image_pooling="sum")
 
 
+def test_rescaled_norm_i_has_unit_mean_square():
+    """rescale_image: the l2-normalised image vector times sqrt(D), so the projection sees
+    features of unit mean square; equal to the unscaled model with the projection kernel x
+    sqrt(D) (the same function class)."""
+    keras.utils.set_random_seed(5)
+    kwargs = dict(embedding_dim=4, lstm_units=5, common_dim=6, hidden=(6,))
+    plain = LstmQuestionImage(FeatureEncoder(), 10, 3, **kwargs)
+    rescaled = LstmQuestionImage(FeatureEncoder(), 10, 3, rescale_image=True, **kwargs)
+    images = RNG.normal(size=(3, 9)).astype(np.float32)
+    plain((images, TOKENS))
+    rescaled((images, TOKENS))
+    rescaled.set_weights(plain.get_weights())
+    x = images / np.linalg.norm(images, axis=-1, keepdims=True) * 3.0  # sqrt(9)
+    fused = np.asarray(plain.question_vector(TOKENS)) * np.tanh(_dense(plain.image_projection, x))
+    hidden = np.tanh(_dense(plain.mlp.hidden[0], fused))
+    np.testing.assert_allclose(rescaled((images, TOKENS)), _dense(plain.mlp.logits, hidden),
+                               atol=1e-5)
+    kernel = plain.image_projection.kernel
+    kernel.assign(kernel * 3.0)
+    np.testing.assert_allclose(plain((images, TOKENS)), rescaled((images, TOKENS)), atol=1e-5)
+    with pytest.raises(ValueError, match="needs normalize_image=True"):
+        LstmQuestionImage(FeatureEncoder(), 10, 3, normalize_image=False, rescale_image=True)
+
+
 def test_padding_does_not_change_the_answer():
     keras.utils.set_random_seed(2)
     model = LstmQuestionImage(FeatureEncoder(), 10, 3, embedding_dim=4, lstm_units=5,

@@ -155,6 +155,13 @@ class LstmQuestionImage(keras.Model):
         image_hidden: widths of ReLU dense layers on the image before the (optional)
             normalisation: the top layers of the image CNN, whose last activations are the
             paper's I (VGGNet's fc7 there). Defaults to `()` (I is the encoder's output).
+        rescale_image: multiply the normalised image vector by sqrt(D), D its width (unit mean
+            square per element instead of unit norm). The projection that follows absorbs any
+            constant, so the model's functions are the paper's; what changes is the
+            projection's effective initial scale and step size (as the equalized learning
+            rate of Karras et al. 2018): with unit norm over D features each input is ~D^-1/2
+            and the fused product starts near zero. Only with ``normalize_image``. Defaults to
+            `False`.
         image_pooling: ``"flatten"``: I reads the concatenated regions (``image_hidden`` are
             fully connected layers, as VGGNet's fc6-fc7); ``"max"`` / ``"mean"``: every region
             goes through ``image_hidden`` with shared weights (1x1 convolutions) and I is their
@@ -174,8 +181,16 @@ class LstmQuestionImage(keras.Model):
                  num_layers: int = 2, normalize_image: bool = True, embedding_dim: int = 300,
                  lstm_units: int = 512, common_dim: int = 1024,
                  hidden: Sequence[int] = (1000, 1000), dropout: float = 0.5,
-                 image_hidden: Sequence[int] = (), image_pooling: str = "flatten", **kwargs):
+                 image_hidden: Sequence[int] = (), image_pooling: str = "flatten",
+                 rescale_image: bool = False, **kwargs):
         super().__init__(**kwargs)
+        if rescale_image not in (True, False):
+            raise ValueError(f"`rescale_image` must be True or False. Received: "
+                             f"rescale_image={rescale_image!r}")
+        if rescale_image and not normalize_image:
+            raise ValueError("`rescale_image=True` rescales the normalised image vector: it "
+                             "needs normalize_image=True (the deeper LSTM Q + norm I model).")
+        self.rescale_image = bool(rescale_image)
         if image_pooling not in IMAGE_POOLINGS:
             raise ValueError(f"`image_pooling` must be one of {list(IMAGE_POOLINGS)}. Received: "
                              f"image_pooling={image_pooling!r}")
@@ -217,5 +232,7 @@ class LstmQuestionImage(keras.Model):
                               self.image_pooling)
         if self.normalize_image:
             image = tf.math.l2_normalize(image, axis=-1)
+            if self.rescale_image:
+                image = image * tf.sqrt(tf.cast(image.shape[-1], image.dtype))
         fused = self.question_vector(questions, training) * self.image_projection(image)
         return self.mlp(fused, training=training)

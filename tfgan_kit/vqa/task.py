@@ -98,13 +98,15 @@ def build_model(model_config, vocabulary: Vocabulary, num_answers: int, train_to
                 common_dim=model_config.common_dim,
                 image_hidden=tuple(model_config.get("image_hidden", ())),
                 image_pooling=model_config.get("image_pooling", "flatten"), **sizes)
+    rescale = dict(rescale_image=bool(model_config.get("rescale_image", False)))
     builders = {
         "bow_q_i": lambda encoder: BowQuestionImage(
             encoder, len(vocabulary), num_answers, _position_words(train_tokens), **sizes),
         "lstm_q_i": lambda encoder: LstmQuestionImage(
             encoder, len(vocabulary), num_answers, num_layers=1, normalize_image=False, **lstm),
         "deeper_lstm_q_norm_i": lambda encoder: LstmQuestionImage(
-            encoder, len(vocabulary), num_answers, num_layers=2, normalize_image=True, **lstm),
+            encoder, len(vocabulary), num_answers, num_layers=2, normalize_image=True, **lstm,
+            **rescale),
         "rdan": lambda encoder: RDAN(
             encoder, len(vocabulary), num_answers, steps=model_config.steps,
             units=model_config.units, embedding_dim=model_config.embedding_dim),

@@ -6,9 +6,9 @@ The GAN ring settings (configs/gan_ring.py: 3x256 MLPs, z 16-d, Adam(1e-3, beta_
 256, XLA) with the least-squares losses, 5k steps, both rates decayed linearly to 0 over the
 second half (epochs 26-50). MEASURED 2026-12-03 (2,500 samples, PacGAN protocol, one core each,
 87-204 s per run): seeds 0 / 1 / 2: 8 / 8 / 8 modes, 87.0 / 92.4 / 92.8% high quality, reverse
-KL 0.39 / 0.14 / 0.02 (the slow test's own samples, seed 0: 8/8, 88.3%, KL 0.41). Without the decay the run oscillates and ends wherever the last epoch
-left it: 8 / 8 / 5 modes, 85.6 / 58.7 / 6.1% (seed 0, every 5 epochs: 7/8%, 6/5%, 8/50%, 5/3%,
-8/82%, 8/85%, 7/37%, 8/86%).
+KL 0.39 / 0.14 / 0.02 (the slow test's own samples, seed 0: 8/8, 88.3%, KL 0.41). Without
+the decay the run oscillates and ends wherever the last epoch left it: 8 / 8 / 5 modes, 85.6 /
+58.7 / 6.1% (seed 0, every 5 epochs: 7/8%, 6/5%, 8/50%, 5/3%, 8/82%, 8/85%, 7/37%, 8/86%).
 Check: pytest -q -s -m slow tests/models/test_loss_family_learning.py -k "lsgan and ring".
 """
 

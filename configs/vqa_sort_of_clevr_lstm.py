@@ -24,6 +24,29 @@ steps, non-relational / relational, training accuracy):
 - `"layer"`: stuck at the answer prior (46.8% train) for 6k steps.
 - common_dim 1024, MLP 1000 x 2: 52.7 / 35.4% at 8k (train 67.1%), as the defaults.
 - LSTM Q + I (`lstm_q_i`, 1 x 256, no norm I): 62.1 / 74.8% at 8k (train 68.2%).
+- `model.image_hidden=(256, 256)` (fc layers on the flattened grid before norm I): 58.6 /
+  69.2% at 6k, the same swing; with `model.image_pooling="max"` (the layers as 1x1
+  convolutions, then a global max pool): 53.2 / 44.3% at 12k (train 64.5%), left / top at
+  chance.
+
+Oracle diagnosis (2026-12-03, seed 0, these widths; `python benchmarks/vqa_oracle.py [flags]`):
+I replaced by the true object table (per colour a square / circle one-hot and its (x, y) in
+[-1, 1]: 24 numbers, no CNN); held-out accuracy on the shape questions ("what is the shape of
+the red object?"):
+- these defaults (2-layer LSTM, norm I): 65-67% for 7k steps, the image's majority shape,
+  while left / top reach 96%;
+- BoW Q + I (`--model=bow_q_i`): 100% at 3k steps (non-relational 96.0% at 5k);
+- 1-layer LSTM without norm I (`--model=lstm_q_i`): 100% at 1k (non-relational 97.7% at 2k);
+- 2-layer LSTM without norm I (`--no-normalize_image`): 65.5% at 2k; 1-layer with norm I
+  (`--layers=1 --normalize_image`): 68.0% at 2k; Adam 3e-4 (`--learning_rate=3e-4`): 65.3% at
+  2k; concatenation instead of the product (a one-off patch of `call`, not in the script):
+  64.8% at 2k;
+- `--rescale_image` (`model.rescale_image=True`: norm I times sqrt(24), the same functions):
+  100% at 2k (non-relational 97.5%).
+So the CNN is not the only obstacle: with unit norm over D features each input of the image
+projection is ~D^-1/2, the fused product starts near zero and the deeper model stalls on the
+question-type priors even with perfect objects; rescaling removes that stall. With the CNN,
+`rescale_image=True` has not (yet) left the plateau: RESCALE_CNN.
 """
 
 import ml_collections

@@ -168,7 +168,8 @@ class LstmQuestionImage(keras.Model):
             global max / mean pool, as ResNet's pooled descriptor. Defaults to `"flatten"`.
 
     Raises:
-        ValueError: for a non-positive size.
+        ValueError: for a non-positive size, an unknown ``image_pooling``, or
+            ``rescale_image`` without ``normalize_image``.
 
     Reference:
         Antol et al. 2015, Section 6, "I" (the last hidden layer of VGGNet, fc7), "LSTM Q" (1

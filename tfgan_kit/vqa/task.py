@@ -98,7 +98,7 @@ def build_model(model_config, vocabulary: Vocabulary, num_answers: int, train_to
                 common_dim=model_config.common_dim,
                 image_hidden=tuple(model_config.get("image_hidden", ())),
                 image_pooling=model_config.get("image_pooling", "flatten"), **sizes)
-    rescale = dict(rescale_image=bool(model_config.get("rescale_image", False)))
+    rescale = dict(rescale_image=model_config.get("rescale_image", False))
     builders = {
         "bow_q_i": lambda encoder: BowQuestionImage(
             encoder, len(vocabulary), num_answers, _position_words(train_tokens), **sizes),

@@ -110,6 +110,25 @@ def test_config_errors(tmp_path):
         train_and_evaluate(config, str(tmp_path / "c"))
 
 
+def test_image_options_reach_the_model():
+    """config.model.image_hidden / image_pooling / rescale_image build the model's I (their
+    maths is tested in test_models.py); a non-boolean rescale_image is refused by name."""
+    from tfgan_kit.vqa.encoders import FeatureEncoder
+    from tfgan_kit.vqa.models import LstmQuestionImage
+    from tfgan_kit.vqa.task import build_model
+
+    config = tiny(vqa_sort_of_clevr_lstm.get_config()).model
+    config.image_hidden, config.image_pooling, config.rescale_image = (5,), "mean", True
+    vocabulary = Vocabulary(["what", "shape"])
+    model = build_model(config, vocabulary, 10)
+    assert [layer.units for layer in model.image_hidden] == [5]
+    assert model.image_pooling == "mean" and model.rescale_image is True
+    images = np.zeros((2, 75, 75, 3), np.float32)
+    assert model((images, np.array([[2, 3], [3, 0]]))).shape == (2, 10)
+    with pytest.raises(ValueError, match="`rescale_image` must be True or False"):
+        LstmQuestionImage(FeatureEncoder(), 4, 10, rescale_image="yes")
+
+
 def test_train_py_accepts_the_configs():
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     for name in ("vqa_sort_of_clevr_lstm", "vqa_sort_of_clevr_rdan"):

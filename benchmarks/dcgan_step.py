@@ -57,8 +57,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import time
 import warnings
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # configs/
 
 if __name__ == "__main__":  # before anything imports TensorFlow: filter its start-up lines
     from tfgan_kit.quiet import quiet_start

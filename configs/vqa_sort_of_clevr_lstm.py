@@ -112,6 +112,8 @@ def get_config() -> ml_collections.ConfigDict:
     config.train.epochs = 20
     config.train.steps_per_epoch = 1000  # 20,000 steps: 2.56M questions, 12.8 per question
     config.train.optimizer = {"name": "adam", "learning_rate": 1e-3}
+    # None: a constant rate; N: linear decay to 0 over epochs N+1.. (as the scheme configs).
+    config.train.decay_start_epoch = config_dict.placeholder(int)
     config.train.jit_compile = False
     config.train.verbose = "auto"
     return config

@@ -110,6 +110,21 @@ def test_config_errors(tmp_path):
         train_and_evaluate(config, str(tmp_path / "c"))
 
 
+def test_decay_start_epoch_decays_the_task_optimizer_linearly(tmp_path):
+    """config.train.decay_start_epoch (the schemes' key, Zhu et al. 2017's linear decay) sets
+    the task optimizer's rate each epoch; an out-of-range start is refused before training."""
+    config = tiny(vqa_sort_of_clevr_lstm.get_config())
+    config.train.update(epochs=3, steps_per_epoch=1, decay_start_epoch=1)
+    base = config.train.optimizer["learning_rate"]
+    model = train_and_evaluate(config, str(tmp_path / "a"))
+    # 0-based epochs 0, 1, 2 with the decay from epoch 1: 1, 2/3, 1/3 of the base rate.
+    assert float(model.optimizer.learning_rate) == pytest.approx(base / 3)
+    config.train.decay_start_epoch = 3
+    with pytest.raises(ValueError, match=r"decay_start_epoch` must be an integer in \[0, "):
+        train_and_evaluate(config, str(tmp_path / "b"))
+    assert not (tmp_path / "b" / "checkpoints").exists()
+
+
 def test_image_options_reach_the_model():
     """config.model.image_hidden / image_pooling / rescale_image build the model's I (their
     maths is tested in test_models.py); a non-boolean rescale_image is refused by name."""

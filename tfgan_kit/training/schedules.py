@@ -57,7 +57,8 @@ class LinearLearningRateDecay(keras.callbacks.Callback):
     """Sets every optimizer's rate to ``base * linear_decay_factor(epoch, ...)`` each epoch.
 
     Args:
-        base_rates: optimizer name (as in ``model.optimizers``) -> base learning rate.
+        base_rates: optimizer name (as in ``model.optimizers``; ``"optimizer"`` for a plain
+            ``keras.Model`` with one ``model.optimizer``) -> base learning rate.
         start_epoch: epochs at the full rate before the decay begins.
         epochs: total epochs of the run (the rate reaches 0 one epoch after the last).
 
@@ -73,7 +74,10 @@ class LinearLearningRateDecay(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch: int, logs=None):
         factor = linear_decay_factor(epoch, self.start_epoch, self.epochs)
-        for name, optimizer in self.model.optimizers.items():
+        optimizers = getattr(self.model, "optimizers", None)
+        if not isinstance(optimizers, Mapping):  # a plain keras.Model (a task): one optimizer
+            optimizers = {"optimizer": self.model.optimizer}
+        for name, optimizer in optimizers.items():
             if name in self.base_rates:
                 inner = getattr(optimizer, "inner_optimizer", optimizer)
                 inner.learning_rate = self.base_rates[name] * factor

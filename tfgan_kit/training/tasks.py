@@ -4,7 +4,8 @@ A config with a ``task`` entry (instead of ``scheme``) names a builder registere
 :func:`tfgan_kit.registry.register_task`; the builder returns a :class:`SupervisedTask` (a
 compiled model, its training stream, how to report and export it), and :func:`train_task` runs
 it: workdir lock and saved config as for schemes, ``fit`` with resumable epochs
-(``keras.callbacks.BackupAndRestore`` under ``workdir/checkpoints``), TensorBoard, the per-epoch
+(``keras.callbacks.BackupAndRestore`` under ``workdir/checkpoints``), the schemes' optional
+linear learning-rate decay (``config.train.decay_start_epoch``), TensorBoard, the per-epoch
 logs in ``history.json``, the final weights in ``model.weights.h5``, the task's report (printed
 and written to ``report.json``) and, with ``export_dir``, its SavedModel. The adversarial
 scheme contract is untouched: nothing here is an ``AdversarialModel``.
@@ -25,12 +26,13 @@ import keras
 import tensorflow as tf
 
 from tfgan_kit import registry
+from tfgan_kit.training.schedules import LinearLearningRateDecay, check_decay_start
 from tfgan_kit.training.workdir import WorkdirLock, reconcile_config
 
 __all__ = ["SupervisedTask", "train_task", "is_task_config"]
 
 TASK_TRAIN_KEYS = {"batch_size", "epochs", "steps_per_epoch", "optimizer", "jit_compile",
-                   "verbose"}
+                   "verbose", "decay_start_epoch"}
 
 
 @dataclasses.dataclass
@@ -79,6 +81,8 @@ def check_task_config(config) -> None:
         value = config.train.get(key)
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"config.train.{key} must be an integer >= 1. Received: {value!r}")
+    if config.train.get("decay_start_epoch") is not None:
+        check_decay_start(config.train.decay_start_epoch, config.train.epochs)
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
     if config.train.batch_size % replicas:
         raise ValueError(f"config.train.batch_size={config.train.batch_size} must be divisible "
@@ -101,6 +105,19 @@ class _History(keras.callbacks.Callback):
         with open(self.path + ".tmp", "w") as f:
             json.dump(history, f, indent=1)
         os.replace(self.path + ".tmp", self.path)
+
+
+def task_learning_rate_decay(config) -> list[keras.callbacks.Callback]:
+    """``[LinearLearningRateDecay]`` of the task's one optimizer when ``decay_start_epoch`` is set.
+
+    The rate is a pure function of the epoch (Zhu et al. 2017's linear decay to zero), so a run
+    resumed by ``BackupAndRestore`` continues on the same schedule.
+    """
+    start = config.train.get("decay_start_epoch")
+    rate = dict(config.train.optimizer).get("learning_rate")
+    if start is None or rate is None:
+        return []
+    return [LinearLearningRateDecay({"optimizer": rate}, start, config.train.epochs)]
 
 
 def train_task(config, workdir: str, strategy: tf.distribute.Strategy | None = None,
@@ -145,7 +162,8 @@ def train_task(config, workdir: str, strategy: tf.distribute.Strategy | None = N
         started = time.perf_counter()
         task.model.fit(task.train, epochs=config.train.epochs,
                        steps_per_epoch=task.steps_per_epoch, verbose=verbosity,
-                       callbacks=[keras.callbacks.BackupAndRestore(checkpoints),
+                       callbacks=[*task_learning_rate_decay(config),
+                                  keras.callbacks.BackupAndRestore(checkpoints),
                                   keras.callbacks.TensorBoard(os.path.join(workdir, "tensorboard")),
                                   _History(os.path.join(workdir, "history.json"))])
         elapsed = time.perf_counter() - started

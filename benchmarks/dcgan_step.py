@@ -8,7 +8,9 @@ For each image shape, trainers of identical DCGAN nets (``tfgan_kit.nets.dcgan_g
 each trainer) take the same number of steps on the same synthetic data:
 
 * **baseline**: the textbook two-tape loop of the keras-io DCGAN example written out by hand, in
-  float32: a ``tf.function`` step that samples z, generates fakes, updates D under one tape with
+  float32, on the same nets with Keras' own ``BatchNormalization`` layers (the toolkit's nets
+  use :class:`tfgan_kit.layers.FusedBatchNormalization`, the same layer on TensorFlow's fused
+  kernel): a ``tf.function`` step that samples z, generates fakes, updates D under one tape with
   ``BCE(D(x), 1) + BCE(D(G(z)), 0)`` (from logits), then samples fresh z and updates G under a
   second tape with ``BCE(D(G(z)), 1)``; Adam(2e-4, beta_1=0.5) for both; a Python ``for`` loop
   over the dataset;
@@ -31,8 +33,20 @@ The trainers are measured in turn (A/B/C/A/B/C ...) ``--repeats`` times, so that
 processes on a shared machine falls on all of them alike. The tables give the median figure of
 each trainer and, as ratios, the median over rounds of the ratio of the two figures measured back
 to back in a round. The data is a ``tf.data`` dataset of random images in [-1, 1] held in memory,
-pre-batched and repeated. Wall-clock figures jump between levels on a shared machine (the process
-gets one core or two); images per CPU second (all threads' CPU time) vary far less.
+pre-batched and repeated, the same for every trainer, with tf.data's autotuning off
+(``tf.data.Options().autotune.enabled = False``). Each measurement opens a new iterator (a new
+``fit`` call, or the baseline's new ``for`` loop), and with autotuning on, about half of the
+measurements of ``fit`` under ``mixed_bfloat16`` ran the whole call on one core, at
+exactly the one-core rate (376 images/s, 1.0 core busy, against 660-710 images/s on 1.85
+cores). The cause: TensorFlow's oneDNN kernels run serially when they are called from a thread of
+the intra-op pool (``MklDnnThreadPool::get_in_parallel``), and where the step's kernels run after
+a fresh iterator's first batch varies. Measured 3 Dec 2026 on the idle 2-core Xeon
+(20-step calls, 10 per setting): autotuning on, 4-5 of 10 calls serial (``fit`` and a hand loop
+over a fresh iterator); autotuning off, or a constant input tensor, 0 of 10. ``train.py`` opens
+one iterator for the whole run and showed no serial epoch either way (10 epochs of 20 steps in
+one ``fit``: 665-718 images/s with autotuning, 664-693 without), so autotuning stays on in
+the trainer. Wall-clock figures still jump between levels on a shared machine (the process gets
+one core or two); images per CPU second (all threads' CPU time) vary far less.
 
 **Compute** (analytic, per image): the forward multiply-adds of every convolution,
 transposed convolution and dense layer (``Conv2D``: ``H_out W_out k^2 C_in C_out``;
@@ -73,6 +87,7 @@ import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from configs import dcgan_digits  # noqa: E402
+from tfgan_kit.layers import FusedBatchNormalization  # noqa: E402
 from tfgan_kit.models import GAN  # noqa: E402
 from tfgan_kit.nets import dcgan_discriminator, dcgan_generator  # noqa: E402
 from tfgan_kit.training.precision import (  # noqa: E402
@@ -123,18 +138,37 @@ def parse_precisions(text: str) -> list[str]:
 
 def synthetic_batches(shape: tuple[int, int, int], batch_size: int, num_batches: int = 8,
                       seed: int = 0) -> tf.data.Dataset:
-    """A repeated dataset of ``num_batches`` batches of uniform random images in [-1, 1]."""
+    """A repeated dataset of ``num_batches`` batches of uniform random images in [-1, 1], with
+    tf.data's autotuning off (see the module docstring: a fresh iterator under autotuning sent
+    about half of the bfloat16 ``fit`` calls onto one core)."""
     images = tf.random.stateless_uniform(
         [num_batches, batch_size, *shape], seed=[seed, 0], minval=-1.0, maxval=1.0
     )
-    return tf.data.Dataset.from_tensor_slices(images).repeat().prefetch(tf.data.AUTOTUNE)
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    dataset = tf.data.Dataset.from_tensor_slices(images).repeat().prefetch(tf.data.AUTOTUNE)
+    return dataset.with_options(options)
 
 
-def build_nets(shape: tuple[int, int, int]) -> tuple[keras.Model, keras.Model]:
-    """Fresh DCGAN generator and discriminator for images of ``shape`` (default widths)."""
+def build_nets(shape: tuple[int, int, int],
+               textbook: bool = False) -> tuple[keras.Model, keras.Model]:
+    """Fresh DCGAN generator and discriminator for images of ``shape`` (default widths).
+
+    ``textbook``: with ``keras.layers.BatchNormalization`` (as the keras-io example) in place
+    of the toolkit's :class:`FusedBatchNormalization` (the same layer on TF's fused kernel).
+    """
     size, _, channels = shape
-    return (dcgan_generator(LATENT_DIM, image_size=size, channels=channels),
+    nets = (dcgan_generator(LATENT_DIM, image_size=size, channels=channels),
             dcgan_discriminator(image_size=size, channels=channels))
+    if not textbook:
+        return nets
+
+    def keras_batch_norm(layer):
+        kind = (keras.layers.BatchNormalization if isinstance(layer, FusedBatchNormalization)
+                else type(layer))
+        return kind.from_config(layer.get_config())
+
+    return tuple(keras.models.clone_model(net, clone_function=keras_batch_norm) for net in nets)
 
 
 def forward_flops(net: keras.Model) -> int:
@@ -189,7 +223,7 @@ class BaselineTrainer:
     policy = "float32"
 
     def __init__(self, shape: tuple[int, int, int]):
-        self.generator, self.discriminator = build_nets(shape)
+        self.generator, self.discriminator = build_nets(shape, textbook=True)
         self.g_optimizer, self.d_optimizer = adam(), adam()
         self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
         self.step = tf.function(self._step)

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 
+from tfgan_kit.layers import FusedBatchNormalization
 from tfgan_kit.nets import dcgan_discriminator, dcgan_generator, mlp_discriminator, mlp_generator
 
 
@@ -25,7 +26,7 @@ def test_dcgan_follows_the_paper_guidelines():
     # No BatchNorm directly after the discriminator's input convolution, BatchNorm later.
     first_conv = kinds.index("Conv2D")
     assert kinds[first_conv + 1] == "LeakyReLU"
-    assert "BatchNormalization" in kinds
+    assert "FusedBatchNormalization" in kinds  # Keras' BatchNormalization on the fused kernel
     assert all(layer.negative_slope == pytest.approx(0.2)
                for layer in d.layers if isinstance(layer, keras.layers.LeakyReLU))
     # Generator: no pooling, strided transposed convs, tanh output; filters halve per stage.
@@ -83,7 +84,7 @@ def test_dcgan_batch_norm_is_synchronized_and_survives_a_keras_file(tmp_path):
 
 
 @pytest.mark.parametrize("normalization, kind, conv_bias", [
-    ("batch", keras.layers.BatchNormalization, False),
+    ("batch", FusedBatchNormalization, False),
     ("layer", keras.layers.GroupNormalization, False),
     ("none", None, True),
 ])
@@ -122,11 +123,11 @@ def test_dcgan_discriminator_normalization_from_config_and_errors():
                                            d_base_filters=4))
     spec = DataSpec(dataset=None, kind="image", sample_shape=(16, 16, 1), num_examples=1)
     kinds = lambda net: {type(layer).__name__ for layer in net.layers}  # noqa: E731
-    assert "BatchNormalization" in kinds(build_net("dcgan", "discriminator", model, spec))
+    assert "FusedBatchNormalization" in kinds(build_net("dcgan", "discriminator", model, spec))
     model.d_normalization = "layer"
     assert "GroupNormalization" in kinds(build_net("dcgan", "discriminator", model, spec))
     model.d_normalization = "none"
-    assert not {"BatchNormalization", "GroupNormalization"} & kinds(
+    assert not {"FusedBatchNormalization", "BatchNormalization", "GroupNormalization"} & kinds(
         build_net("dcgan", "discriminator", model, spec))
     with pytest.raises(ValueError, match=r"`normalization` must be one of \('batch', 'layer', "
                                          r"'none'\)\. Received: normalization='instance'"):

@@ -50,6 +50,7 @@ from typing import Sequence
 import keras
 import numpy as np
 
+from tfgan_kit.layers.batch_norm import FusedBatchNormalization
 from tfgan_kit.registry import register_net
 
 ACTIVATIONS = ("leaky_relu", "relu", "elu")
@@ -82,8 +83,8 @@ def _check_activation(activation: str) -> None:
 def _batch_norm(name: str) -> keras.layers.Layer:
     # As the DCGAN nets: synchronised across replicas, so N replicas normalise with the global
     # batch's statistics (the single-replica update).
-    return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True,
-                                           name=name)
+    return FusedBatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True,
+                                   name=name)
 
 
 def _init():

@@ -22,6 +22,7 @@ import math
 
 import keras
 
+from tfgan_kit.layers.batch_norm import FusedBatchNormalization
 from tfgan_kit.registry import register_net
 
 SUPPORTED_SIZES = (8, 16, 28, 32, 64)
@@ -54,8 +55,8 @@ def _batch_norm(name: str) -> keras.layers.Layer:
     # The reference DCGAN implementations use momentum 0.9 (PyTorch's 0.1) and epsilon 1e-5.
     # Synchronised: under a distribution strategy the batch statistics are those of the global
     # batch, so N replicas give the single-replica update; with no strategy it is plain BN.
-    return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True,
-                                           name=name)
+    return FusedBatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True,
+                                   name=name)
 
 
 def _layer_norm(name: str) -> keras.layers.Layer:

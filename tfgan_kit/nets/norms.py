@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import keras
 
+from tfgan_kit.layers.batch_norm import FusedBatchNormalization
+
 NORMALIZATIONS = ("batch", "instance", "none")
 
 
@@ -50,8 +52,8 @@ def normalization_layer(normalization: str, name: str) -> keras.layers.Layer | N
     """
     check_normalization(normalization)
     if normalization == "batch":
-        return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True,
-                                               name=name)
+        return FusedBatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True,
+                                       name=name)
     if normalization == "instance":
         return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5, center=False,
                                                scale=False, name=name)

@@ -335,7 +335,7 @@ def default_config() -> tuple[str, bool]:
 def table(trainers: dict, figures: dict, flops: int, peaks: dict[str, float],
           default: str) -> list[str]:
     """The rows of one shape: median img/s, paired ratios to the baseline, GFLOP/s, share."""
-    lines = [f"{'trainer':<22} {'img/s':>7} {'img/cpu-s':>9} {'wall/base':>9} "
+    lines = [f"{'trainer':<26} {'img/s':>7} {'img/cpu-s':>9} {'wall/base':>9} "
              f"{'cpu/base':>8} {'GFLOP/s':>8} {'of peak':>8}"]
     rows = [(name, name) for name in trainers] + [(f"default ({default})", default)]
     for label, name in rows:
@@ -344,7 +344,7 @@ def table(trainers: dict, figures: dict, flops: int, peaks: dict[str, float],
         gflops = wall * flops / 1e9
         dtype = COMPUTE_DTYPE[trainers[name].policy]
         lines.append(
-            f"{label:<22} {wall:>7.1f} {cpu:>9.1f} "
+            f"{label:<26} {wall:>7.1f} {cpu:>9.1f} "
             f"{paired_ratio(figures['wall'][name], figures['wall']['baseline']):>8.2f}x "
             f"{paired_ratio(figures['cpu'][name], figures['cpu']['baseline']):>7.2f}x "
             f"{gflops:>8.1f} {100 * gflops / peaks[dtype]:>6.1f} %")

@@ -54,8 +54,17 @@ core, seed 0), non-relational / relational held out:
 - `model.rescale_image=True` with batch norm: 62.1 / 73.0% at 10k, the swing remains;
 - `rescale_image`, no norm, `image_hidden=(256, 256)`, `image_pooling="max"`: 59.2 / 44.2% at
   9k (train 51%).
-The best measured setting (rescaled, no batch norm) is not yet this config's default: the r-DAN
-config inherits the encoder settings, and both slow checks have to be re-run with it.
+Since 2026-12-03 that setting (rescaled, no batch norm) is this config's default
+(configs/vqa_sort_of_clevr_rdan.py keeps its batch-normalised CNN, with which its figures were
+measured). Longer runs of it (seed 0, one core each; held out non-relational / relational,
+training accuracy over both kinds):
+- 40k steps at a constant rate: 78.2 / 49.8% at 16k, 80.4 / 69.5% at 23k, 79.0 / 70.1% at 24k
+  (train 81.3%); stopped at 25k, the held-out figures flat since ~14k;
+- 30k steps with `config.train.decay_start_epoch=15` (linear decay to 0): 79.6 / 68.2% at
+  26k (train 85.0%): the rate decay raises the training accuracy, not the held-out one.
+The training accuracy keeps rising while the held-out non-relational accuracy stays at ~80%
+(left / top / shape 79-81%): the model fits the 10,000 training images rather than generalising
+further, so more steps or a decayed rate do not reach the acceptance's 90%.
 """
 
 import ml_collections
@@ -88,7 +97,9 @@ def get_config() -> ml_collections.ConfigDict:
     config.model.encoder = "cnn"
     config.model.cnn_filters = 24
     config.model.cnn_layers = 4
-    config.model.cnn_normalization = "batch"  # Santoro et al.; "layer" / "none": no batch stats
+    # "none" (the default here): no batch statistics, whose inference-mode shift the product
+    # with the image vector amplifies; "batch" (Santoro et al.'s CNN, r-DAN's) / "layer".
+    config.model.cnn_normalization = "none"
     config.model.region_coordinates = True
     # ReLU dense layers on the flattened grid before norm I (the CNN's fc layers; VGG's fc7 is
     # the paper's I); () reads the grid itself as I. LSTM models only.
@@ -97,7 +108,7 @@ def get_config() -> ml_collections.ConfigDict:
     # convolutions, then a global pool (ResNet's pooled descriptor).
     config.model.image_pooling = "flatten"
     # norm I times sqrt(D) (unit mean square; the same model, the projection's scale changed).
-    config.model.rescale_image = False
+    config.model.rescale_image = True
     config.model.embedding_dim = 64
     config.model.lstm_units = 128
     config.model.common_dim = 256

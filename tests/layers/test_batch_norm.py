@@ -73,14 +73,16 @@ def test_outputs_gradients_and_statistics_equal_keras(kwargs):
                                keras_layer(x, training=False).numpy(), rtol=1e-5, atol=1e-5)
 
 
-def test_bfloat16_policy_stays_bfloat16_and_matches_keras():
-    with dtype_policy("mixed_bfloat16"):
+@pytest.mark.parametrize("policy, dtype, atol", [("mixed_bfloat16", tf.bfloat16, 0.05),
+                                                ("mixed_float16", tf.float16, 2e-3)])
+def test_mixed_policies_keep_the_16_bit_dtype_and_match_keras(policy, dtype, atol):
+    with dtype_policy(policy):
         keras_layer, fused = pair()
-    x = tf.cast(np.random.default_rng(4).normal(size=(8, 5, 5, 3)), tf.bfloat16)
+    x = tf.cast(np.random.default_rng(4).normal(size=(8, 5, 5, 3)), dtype)
     expected, got = keras_layer(x, training=True), fused(x, training=True)
-    assert got.dtype == tf.bfloat16 and fused.moving_mean.dtype == tf.float32
+    assert got.dtype == dtype and fused.moving_mean.dtype == tf.float32
     np.testing.assert_allclose(tf.cast(got, tf.float32).numpy(),
-                               tf.cast(expected, tf.float32).numpy(), atol=0.05)
+                               tf.cast(expected, tf.float32).numpy(), atol=atol)
     np.testing.assert_allclose(fused.moving_variance.numpy(), keras_layer.moving_variance.numpy(),
                                rtol=1e-3)
 

@@ -81,3 +81,22 @@ class LinearLearningRateDecay(keras.callbacks.Callback):
             if name in self.base_rates:
                 inner = getattr(optimizer, "inner_optimizer", optimizer)
                 inner.learning_rate = self.base_rates[name] * factor
+
+
+def learning_rate_decay(config, model) -> list[keras.callbacks.Callback]:
+    """``[LinearLearningRateDecay]`` when ``config.train.decay_start_epoch`` is set, else ``[]``.
+
+    The base rates are the config's: ``config.train.<name>_optimizer.learning_rate`` for each of
+    a scheme's ``model.optimizers``, ``config.train.optimizer.learning_rate`` for a task's plain
+    ``keras.Model``.
+    """
+    start = config.train.get("decay_start_epoch")
+    if start is None:
+        return []
+    if isinstance(getattr(model, "optimizers", None), Mapping):
+        specs = {name: config.train[f"{name}_optimizer"] for name in model.optimizers}
+    else:
+        specs = {"optimizer": config.train.optimizer}
+    rates = {name: dict(spec).get("learning_rate") for name, spec in specs.items()}
+    return [LinearLearningRateDecay({n: r for n, r in rates.items() if r is not None}, start,
+                                    config.train.epochs)]

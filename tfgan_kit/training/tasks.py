@@ -26,7 +26,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_kit import registry
-from tfgan_kit.training.schedules import LinearLearningRateDecay, check_decay_start
+from tfgan_kit.training.schedules import check_decay_start, learning_rate_decay
 from tfgan_kit.training.workdir import WorkdirLock, reconcile_config
 
 __all__ = ["SupervisedTask", "train_task", "is_task_config"]
@@ -107,19 +107,6 @@ class _History(keras.callbacks.Callback):
         os.replace(self.path + ".tmp", self.path)
 
 
-def task_learning_rate_decay(config) -> list[keras.callbacks.Callback]:
-    """``[LinearLearningRateDecay]`` of the task's one optimizer when ``decay_start_epoch`` is set.
-
-    The rate is a pure function of the epoch (Zhu et al. 2017's linear decay to zero), so a run
-    resumed by ``BackupAndRestore`` continues on the same schedule.
-    """
-    start = config.train.get("decay_start_epoch")
-    rate = dict(config.train.optimizer).get("learning_rate")
-    if start is None or rate is None:
-        return []
-    return [LinearLearningRateDecay({"optimizer": rate}, start, config.train.epochs)]
-
-
 def train_task(config, workdir: str, strategy: tf.distribute.Strategy | None = None,
                export_dir: str | None = None) -> keras.Model:
     """Trains the config's supervised task with ``model.fit``, resuming from ``workdir``.
@@ -162,7 +149,7 @@ def train_task(config, workdir: str, strategy: tf.distribute.Strategy | None = N
         started = time.perf_counter()
         task.model.fit(task.train, epochs=config.train.epochs,
                        steps_per_epoch=task.steps_per_epoch, verbose=verbosity,
-                       callbacks=[*task_learning_rate_decay(config),
+                       callbacks=[*learning_rate_decay(config, task.model),
                                   keras.callbacks.BackupAndRestore(checkpoints),
                                   keras.callbacks.TensorBoard(os.path.join(workdir, "tensorboard")),
                                   _History(os.path.join(workdir, "history.json"))])

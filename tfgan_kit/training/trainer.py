@@ -29,7 +29,7 @@ from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
 from tfgan_kit.training.callbacks import ModeCoverageLog, NaNGuard, ProgressFigures, SampleGrid
 from tfgan_kit.training.precision import DEFAULT_PRECISION, check_precision, detect_precision
 from tfgan_kit.training.precision import check_resume_precision, dtype_policy
-from tfgan_kit.training.schedules import LinearLearningRateDecay, check_decay_start
+from tfgan_kit.training.schedules import check_decay_start, learning_rate_decay
 from tfgan_kit.training.checkpoints import RunCheckpoint, latest_readable
 from tfgan_kit.training.report import banner_lines, summary_lines
 from tfgan_kit.training.tasks import is_task_config, train_task
@@ -191,20 +191,6 @@ def build_callbacks(config, model, workdir: str, spec: DataSpec,
         *model.training_callbacks(config, workdir),
         checkpoint,
     ]
-
-
-def learning_rate_decay(config, model) -> list[keras.callbacks.Callback]:
-    """``[LinearLearningRateDecay]`` when ``config.train.decay_start_epoch`` is set, else ``[]``.
-
-    The base rates are the config's (``config.train.<name>_optimizer.learning_rate``).
-    """
-    start = config.train.get("decay_start_epoch")
-    if start is None:
-        return []
-    rates = {name: dict(config.train[f"{name}_optimizer"]).get("learning_rate")
-             for name in model.optimizers}
-    return [LinearLearningRateDecay({n: r for n, r in rates.items() if r is not None}, start,
-                                    config.train.epochs)]
 
 
 class TrainingInterrupted(RuntimeError):

@@ -150,7 +150,8 @@ def measure(config_name: str, steps: int, rounds: int, precision: str,
     from tfgan_kit import registry
     from tfgan_kit.training.precision import detect_precision, dtype_policy
     from tfgan_kit.training.tasks import is_task_config
-    from tfgan_kit.training.trainer import build_data, check_batches, steps_per_epoch
+    from tfgan_kit.training.trainer import (build_data, check_batches, steps_per_call,
+                                            steps_per_epoch)
 
     config = importlib.import_module(f"configs.{config_name}").get_config()
     rss_before = _max_rss_mb()
@@ -169,6 +170,7 @@ def measure(config_name: str, steps: int, rounds: int, precision: str,
         check_batches(model, spec, config)
         data = spec.dataset
         steps = min(steps, steps_per_epoch(config, spec))
+        model.steps_per_execution = steps_per_call(config, steps)  # as the trainer: exact epochs
     clock = EpochClock(rounds, min_seconds)
     with dtype_policy(policy):
         model.fit(data, epochs=1, steps_per_epoch=steps, verbose=0)  # warm-up: tracing

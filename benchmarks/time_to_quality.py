@@ -170,7 +170,8 @@ def run_target(target: str, precision: str, epochs: int | None, fid: float, fid_
     from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
     from tfgan_kit.training.callbacks import ModeCoverageLog
     from tfgan_kit.training.precision import detect_precision, dtype_policy
-    from tfgan_kit.training.trainer import build_data, check_batches, steps_per_epoch
+    from tfgan_kit.training.trainer import (build_data, check_batches, steps_per_call,
+                                            steps_per_epoch)
 
     config = importlib.import_module(f"configs.{TARGETS[target]}").get_config()
     if epochs:
@@ -181,6 +182,7 @@ def run_target(target: str, precision: str, epochs: int | None, fid: float, fid_
         steps = steps_per_epoch(config, spec)
         keras.utils.set_random_seed(config.seed)
         model = registry.get_scheme(config.scheme)(config, spec)
+        model.steps_per_execution = steps_per_call(config, steps)  # as the trainer
         check_batches(model, spec, config)
         clock = TrainClock()
         if target == "ring":

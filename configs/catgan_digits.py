@@ -15,6 +15,9 @@ poor, a weak clustering. D at 2e-4 (G 1e-3, 60 epochs) gave 42.6%. With 100 labe
 held-out digits against 91.9% for the same classifier trained on the 100 labels alone
 (tests/models/test_catgan_learning.py, benchmarks/semi_supervised.py). The optimizer (Adam 1e-3,
 beta_1 0.5) and nets are this project's choice for the 8x8 digits, not the paper's.
+Under the trainer's default precision `auto` (mixed_bfloat16 on this CPU), re-measured on 3 Dec
+2026 with the second core busy: unsupervised 49.9% cluster accuracy (10 clusters used),
+1,700 steps in 143 s; with 100 labels 96.1% against 91.9%, 1,400 steps in 144 s.
 """
 
 import ml_collections

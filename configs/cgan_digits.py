@@ -13,6 +13,9 @@ FID 16.4 (held-out real floor 1.7) and SWD x1e3 130 (floor 25) with digits-class
 --saved_model does not feed `label`). The projection discriminator is what makes G heed y this
 fast: the same run with d_conditioning="concat" (one-hot y next to x) gave 35.7% after 60 epochs,
 its rows nearly ignoring the label.
+Under the trainer's default precision `auto` (mixed_bfloat16 on this CPU), re-measured on 3 Dec
+2026 with the second core busy: 98.1% (lowest class 0.96) in 21 s, the classifier at 0.981; the
+figures above (and the FID / SWD) are float32.
 """
 
 import ml_collections

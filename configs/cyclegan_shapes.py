@@ -15,6 +15,9 @@ at batch 4 in 446 s; on 300 held-out images per domain the cycle error |F(G(a)) 
 |G(F(b)) - b| fell from 2.024 (the untrained nets) to 0.197 (10.3x), and a small CNN trained on
 real images of the two domains (held-out accuracy 1.000) labels 97.3% of G(a) as filled shapes
 and 100% of F(b) as outlines (``pytest -q -s -m slow tests/models/test_cyclegan_learning.py``).
+Under the trainer's default precision `auto` (mixed_bfloat16 on this CPU), re-measured on 3 Dec
+2026 with the second core busy: cycle error 2.024 -> 0.214 (9.5x), G(a) filled 97.3%, F(b)
+outlines 100%, 1,000 steps in 162 s.
 """
 
 import ml_collections

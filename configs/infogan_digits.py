@@ -11,6 +11,9 @@ on 2,000 fresh samples the categorical code's L_I is 2.277 nats, 98.9% of H(c) =
 continuous codes fixed) changes the class a real-digits classifier (held-out accuracy 0.989)
 gives the sample in 97.5% of (z, c, c') pairs: the code has learned the digit identity without
 labels, tests/models/test_infogan_learning.py. 20 epochs already gave L_I 2.273 and 96.1%.
+Under the trainer's default precision `auto` (mixed_bfloat16 on this CPU), re-measured on 3 Dec
+2026 with the second core busy: L_I 2.285 nats (99.2% of ln 10), the class follows the code
+in 97.8% of pairs, 700 steps in 44 s.
 """
 
 import ml_collections

@@ -14,6 +14,9 @@ steps at batch 16 in 703 s; on 500 held-out pairs (another seed) the U-Net's out
 dropout on) is 0.0250 from the target in L1, the identity mapping 0.1637: 6.5x lower
 (``pytest -q -s -m slow tests/models/test_pix2pix_learning.py``). The L1 error plateaus near
 0.19 (training) for ~6 epochs before the fill is learnt; 8 epochs (1,000 steps) were not enough.
+Under the trainer's default precision `auto` (mixed_bfloat16 on this CPU), re-measured on 3 Dec
+2026 with the second core busy: held-out L1 0.0199 against the identity's 0.1637 (8.2x
+lower), 3,000 steps in 118 s.
 """
 
 import ml_collections

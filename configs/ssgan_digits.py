@@ -10,6 +10,9 @@ Measured on this 2-core machine (shared with other jobs): 100 epochs = 1,400 ste
 359 held-out digits, against 91.9% for the same classifier net, optimizer and number of steps
 trained on the 100 labels alone (tests/models/test_ssgan_learning.py,
 python benchmarks/semi_supervised.py).
+Under the trainer's default precision `auto` (mixed_bfloat16 on this CPU), re-measured on 3 Dec
+2026 with the second core busy: 95.5% against 91.9% for the labels alone, 1,400 steps in
+144 s.
 """
 
 import ml_collections

@@ -31,6 +31,7 @@ def make_config(scheme: str, data: dict, model: dict, optimizers: dict, epochs: 
     config.train = ml_collections.ConfigDict(dict(
         batch_size=64, epochs=epochs, steps_per_epoch=steps_per_epoch, steps_per_execution=1,
         jit_compile=False, sample_every_epochs=epochs, num_samples=256, verbose=0,
+        precision="float32",  # exported and in-memory outputs are compared to 1e-5
         **optimizers))
     return config
 

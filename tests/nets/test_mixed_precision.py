@@ -98,3 +98,41 @@ def test_progressive_nets_give_float32_images_and_scores(fade_in):
     assert images.dtype == "float32" and tuple(images.shape) == (2, 8, 8, 3)
     scores = discriminator(images, fade_in=fade_in)
     assert scores.dtype == "float32"
+
+
+FIRST_LAYER_READERS = {  # fully connected nets that read low-dimensional samples
+    "mlp_discriminator": ("dense_0", "lrelu_0"),
+    "cmlp_discriminator": ("dense_0", "lrelu_0"),
+    "acgan_mlp": ("dense_0", "lrelu_0"),
+    "mlp_autoencoder": ("enc_0", "enc_0_act"),
+    "noisy_mlp_classifier": ("dense_0", "noise_0"),
+}
+
+
+@pytest.mark.parametrize("builder", sorted(FIRST_LAYER_READERS))
+def test_fully_connected_nets_read_their_samples_in_float32(builder):
+    """A 2-D point on the unit ring moves by up to 2^-8 when cast to bfloat16, near the ring's
+    std 0.01: the first layer computes in float32, the next ones in bfloat16."""
+    keras.utils.set_random_seed(0)  # fixed weights: the live ReLU units below are fixed too
+    with dtype_policy("mixed_bfloat16"):
+        net = BUILDERS[builder]()
+    first, second = FIRST_LAYER_READERS[builder]
+    assert net.get_layer(first).compute_dtype == "float32"
+    assert net.get_layer(second).compute_dtype == "bfloat16"
+    # Two points 1e-3 apart, which bfloat16 cannot tell apart (both round to 1.0), reach the
+    # first layer's outputs as different: its pre-activation moves by W^T delta exactly.
+    layer = net.get_layer(first)
+    x = np.array([[1.0, 0.0]], np.float32)
+    kernel = np.asarray(layer.kernel)
+    if len(net.inputs) > 1:  # conditional nets: the label one-hot follows the point
+        extra = kernel.shape[0] - 2
+        x = np.concatenate([x, np.eye(extra, dtype=np.float32)[:1]], axis=1)
+    delta = np.zeros_like(x)
+    delta[0, 0] = 1e-3
+    before, after = np.asarray(layer(x)), np.asarray(layer(x + delta))
+    assert before.dtype == np.float32
+    live = (before > 0) & (after > 0) if layer.activation is keras.activations.relu else (
+        np.ones_like(before, bool))  # ReLU units: where the derivative is 1 at both points
+    assert live.sum() >= 2
+    np.testing.assert_allclose((after - before)[live], (delta @ kernel)[live], rtol=1e-2,
+                               atol=1e-7)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from configs import gan_ring
-from tfgan_kit.training import train_and_evaluate
+from tfgan_kit.training import detect_precision, train_and_evaluate
 from tfgan_kit.training.trainer import progress_verbosity
 
 
@@ -20,6 +20,7 @@ def tiny_ring(epochs: int):
     config.model.d_hidden = (16,)
     config.train.update(batch_size=64, epochs=epochs, steps_per_epoch=5, jit_compile=False,
                         sample_every_epochs=1, num_samples=200, verbose="2")
+    config.train.precision = None  # the trainer's default, which the banner explains
     return config
 
 
@@ -53,10 +54,12 @@ def test_banner_names_scheme_data_nets_batch_devices_and_a_fresh_start(runs):
               for name in ("generator", "discriminator")}
     assert line(fresh, "nets ") == (f"nets      generator {counts['generator']:,} params, "
                                     f"discriminator {counts['discriminator']:,} params")
+    # gan_ring's steps_per_execution 10 does not divide 5 steps: 5 per call, exact epochs.
     assert line(fresh, "training ") == ("training  2 epochs x 5 steps, global batch 64 "
-                                        "(1 replica, default strategy)")
+                                        "(1 replica, default strategy), 5 steps per call")
+    policy, reason = detect_precision("auto")  # the default, resolved on this machine
     assert line(fresh, "precision ") == (
-        "precision float32 (the default: config.train.precision unset), no XLA")
+        f"precision {policy} (config.train.precision unset, so {reason}), no XLA")
     assert line(fresh, "workdir ") == f"workdir   {workdir} (fresh run)"
 
 

@@ -132,7 +132,8 @@ def mlp_autoencoder(
     x = keras.Input(shape, name="x")
     h = keras.layers.Flatten(name="flatten")(x) if len(shape) > 1 else x
     for i, width in enumerate(hidden):
-        h = keras.layers.Dense(width, name=f"enc_{i}")(h)
+        # float32 first layer: the samples are read at full precision (see mlp_discriminator).
+        h = keras.layers.Dense(width, dtype="float32" if i == 0 else None, name=f"enc_{i}")(h)
         h = _activation(activation, f"enc_{i}_act")(h)
     embedding = keras.layers.Dense(embedding_dim, dtype="float32", name="embedding")(h)
     h = embedding

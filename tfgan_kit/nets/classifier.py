@@ -73,7 +73,9 @@ def noisy_mlp_classifier(input_shape: int | Sequence[int], num_classes: int,
     h = keras.layers.GaussianNoise(input_noise, name="input_noise")(h)
     features = h
     for i, width in enumerate(hidden):
-        features = keras.layers.Dense(width, activation="relu", name=f"dense_{i}")(h)
+        # float32 first layer: the samples are read at full precision (mlp.mlp_discriminator).
+        features = keras.layers.Dense(width, activation="relu",
+                                      dtype="float32" if i == 0 else None, name=f"dense_{i}")(h)
         h = keras.layers.GaussianNoise(hidden_noise, name=f"noise_{i}")(features)
     logits = keras.layers.Dense(num_classes, dtype="float32", name="logits")(h)
     features = keras.layers.Activation("linear", dtype="float32", name="features")(features)

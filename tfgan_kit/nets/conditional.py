@@ -167,7 +167,8 @@ def conditional_mlp_generator(
 
 def _mlp_body(h, hidden, dropout: float, leaky_slope: float):
     for i, width in enumerate(hidden):
-        h = keras.layers.Dense(width, name=f"dense_{i}")(h)
+        # float32 first layer: the samples are read at full precision (mlp.mlp_discriminator).
+        h = keras.layers.Dense(width, dtype="float32" if i == 0 else None, name=f"dense_{i}")(h)
         h = keras.layers.LeakyReLU(leaky_slope, name=f"lrelu_{i}")(h)
         if dropout:
             h = keras.layers.Dropout(dropout, name=f"dropout_{i}")(h)

@@ -82,9 +82,11 @@ def banner_lines(config, model, spec, strategy: tf.distribute.Strategy, workdir:
     batch = config.train.batch_size
     per_replica = f"{batch // replicas} per replica x {replicas} replicas" if replicas > 1 else (
         "1 replica")
+    per_call = int(getattr(model, "steps_per_execution", 1))
     lines.append(_line("training",
                        f"{config.train.epochs} epochs x {steps} steps, global batch {batch} "
-                       f"({per_replica}, {_strategy_name(strategy)})"))
+                       f"({per_replica}, {_strategy_name(strategy)})"
+                       + (f", {per_call} steps per call" if per_call > 1 else "")))
     jit = "XLA" if config.train.get("jit_compile") else "no XLA"
     policy = keras.config.dtype_policy().name
     if precision_reason:

@@ -74,6 +74,10 @@ def check_config(config) -> None:
             not isinstance(train.steps_per_epoch, int) or train.steps_per_epoch < 1):
         raise ValueError("config.train.steps_per_epoch must be a positive integer, or None for "
                          f"one pass over the data. Received: {train.steps_per_epoch!r}")
+    k = train.get("steps_per_execution", 1)
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise ValueError("config.train.steps_per_execution must be a positive integer (train "
+                         f"steps per call of Keras' train function). Received: {k!r}")
     if train.get("decay_start_epoch") is not None:
         check_decay_start(train.decay_start_epoch, train.epochs)
     if train.get("precision") is not None:
@@ -119,6 +123,19 @@ def steps_per_epoch(config, spec: DataSpec) -> int:
             "The number of batches per epoch is unknown: set config.train.steps_per_epoch."
         )
     return count
+
+
+def steps_per_call(config, steps: int) -> int:
+    """The train steps per call of Keras' train function for epochs of ``steps`` steps: the
+    largest divisor of ``steps`` that is at most ``train.steps_per_execution``.
+
+    Keras runs whole calls of ``steps_per_execution`` steps, so a value that does not divide the
+    epoch would read past the epoch's batches and move its end (samples, checkpoints, the rate
+    decay) into the next one. A divisor keeps every epoch exact; the steps are the same either
+    way (every seeded draw is keyed on the step count), only the calls are fewer.
+    """
+    k = int(config.train.get("steps_per_execution", 1))
+    return max(d for d in range(1, min(k, steps) + 1) if steps % d == 0)
 
 
 def progress_verbosity(setting) -> int:
@@ -224,7 +241,7 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
     checkpoint (nets, optimizers, scheme state, epoch), refuses config changes that alter what it
     holds, and applies changed learning rates, epochs and sampling settings (one line lists them).
     The nets are built and trained under the Keras dtype policy of ``config.train.precision``
-    (:mod:`tfgan_kit.training.precision`; ``float32`` when absent); the caller's global policy is
+    (:mod:`tfgan_kit.training.precision`; ``auto`` when absent); the caller's global policy is
     restored on return.
 
     Args:
@@ -252,7 +269,7 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
     setting = config.train.get("precision")
     policy, reason = detect_precision(setting or DEFAULT_PRECISION)
     if setting is None:
-        reason = "the default: config.train.precision unset"
+        reason = f"config.train.precision unset, so {reason}"
     with dtype_policy(policy):  # before the nets are built; the caller's policy is restored
         return _train_scheme(config, workdir, strategy, export_dir, reason)
 
@@ -276,6 +293,7 @@ def _train_scheme(config, workdir: str, strategy: tf.distribute.Strategy,
         keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
         with strategy.scope():
             model = registry.get_scheme(config.scheme)(config, spec)
+        model.steps_per_execution = steps_per_call(config, steps)  # before fit builds its step
         check_batches(model, spec, config)
         checkpoint = RunCheckpoint(paths["checkpoints"])
         if checkpoint_path is not None:

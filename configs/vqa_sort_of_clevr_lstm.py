@@ -72,6 +72,15 @@ training accuracy over both kinds):
 The training accuracy keeps rising while the held-out non-relational accuracy stays at ~80%
 (left / top / shape 79-81%): the model fits the 10,000 training images rather than generalising
 further, so more steps or a decayed rate do not reach the acceptance's 90%.
+Where it fails (3 Dec, the 26k-step decayed run's weights, held out / 500 training images):
+by colour, red, blue and orange are answered 96-100% right on left and top (shape 81-97%),
+green, yellow and gray only 54-73% (75-90% on training images); the distance from the centre
+line matters less. An object of those colours moves the CNN grid less (summed |change| of the features
+of one object on white: gray 61-235, yellow 66-243, green 132-287; red 514-918). Tried against
+it, one core each, seed 0: layer norm (rescaled) at the prior after 2k steps; batch norm with
+the rate decayed from 10k, 62.1% at 10k, the inference swing remaining; each region's CNN
+features L2-normalised before the flattening, 56.7% at 9k (this config: 65.8% at 8k); all
+stopped there.
 """
 
 import ml_collections

@@ -1,7 +1,7 @@
 """Train-step throughput and peak memory of every registered scheme and task, in one table.
 
-    nice python benchmarks/schemes_speed.py                          # every scheme, float32
-    nice python benchmarks/schemes_speed.py --schemes=gan,wgan_gp --steps=20 --precision=auto
+    nice python benchmarks/schemes_speed.py                # every scheme, as its config sets it
+    nice python benchmarks/schemes_speed.py --schemes=gan,wgan_gp --steps=20 --precision=float32
 
 The regression yardstick for the schemes (issue 16). Each row is one scheme (or supervised task)
 of :mod:`tfgan_kit.registry` on its default small config, chosen by :func:`choose_config`: the
@@ -10,7 +10,8 @@ exists; the GAN also gets a ``dcgan_digits`` row (the default job). Every row ru
 subprocess (so its memory figures are its own) that builds the run as ``train.py`` does: the
 data spec and the compiled scheme from :mod:`tfgan_kit.training.trainer` (``build_data``,
 ``registry.get_scheme``, ``check_batches``) under the dtype policy of ``--precision``
-(:mod:`tfgan_kit.training.precision`); a task through its registered builder (the trainer
+(:mod:`tfgan_kit.training.precision`; ``config``, the default: the config's own
+``train.precision``, else the trainer's default ``auto``); a task through its registered builder (the trainer
 applies no precision to tasks: their rows are float32). Then ``model.fit`` runs one warm-up
 epoch of ``--steps`` steps (fewer when one pass over the config's data is shorter; tracing, not
 timed), then timed epochs of as many steps, each ending on a host read of the step counter,
@@ -31,6 +32,7 @@ tensors and variables; reset after the warm-up epoch, so it is the timed trainin
 ``RSS +`` the growth of the process's maximum resident set (``resource.getrusage(...)
 .ru_maxrss``) from just before the build to the end (nets, optimizer state, traced functions,
 input pipeline, allocator caches; tracemalloc would miss TensorFlow's allocations).
+tf.data's autotuning is off for the timed data, as in ``benchmarks/dcgan_step.py``.
 """
 
 from __future__ import annotations
@@ -148,7 +150,7 @@ def measure(config_name: str, steps: int, rounds: int, precision: str,
     import tensorflow as tf
 
     from tfgan_kit import registry
-    from tfgan_kit.training.precision import detect_precision, dtype_policy
+    from tfgan_kit.training.precision import DEFAULT_PRECISION, detect_precision, dtype_policy
     from tfgan_kit.training.tasks import is_task_config
     from tfgan_kit.training.trainer import (build_data, check_batches, steps_per_call,
                                             steps_per_epoch)
@@ -163,7 +165,9 @@ def measure(config_name: str, steps: int, rounds: int, precision: str,
         steps = min(steps, task.steps_per_epoch)
     else:
         config.train.epochs = 1 + MAX_ROUNDS
-        policy = detect_precision(precision)[0]
+        setting = (config.train.get("precision") or DEFAULT_PRECISION
+                   if precision == "config" else precision)
+        policy = detect_precision(setting)[0]
         with dtype_policy(policy):
             spec = build_data(config, 0)
             model = registry.get_scheme(config.scheme)(config, spec)
@@ -171,6 +175,13 @@ def measure(config_name: str, steps: int, rounds: int, precision: str,
         data = spec.dataset
         steps = min(steps, steps_per_epoch(config, spec))
         model.steps_per_execution = steps_per_call(config, steps)  # as the trainer: exact epochs
+    if isinstance(data, tf.data.Dataset):
+        # Two fit calls, two iterators: with tf.data's autotuning a fresh iterator can leave
+        # the oneDNN kernels serial for a whole call (README, Performance: the benchmark's
+        # serial artefact); the trainer's single iterator is not affected.
+        options = tf.data.Options()
+        options.autotune.enabled = False
+        data = data.with_options(options)
     clock = EpochClock(rounds, min_seconds)
     with dtype_policy(policy):
         model.fit(data, epochs=1, steps_per_epoch=steps, verbose=0)  # warm-up: tracing
@@ -240,8 +251,9 @@ def main() -> None:
                         help="least timed epochs after the warm-up")
     parser.add_argument("--min_seconds", type=float, default=4.0,
                         help="least timed wall seconds per row (more epochs, up to 40)")
-    parser.add_argument("--precision", default="float32",
-                        help="float32 | mixed_bfloat16 | mixed_float16 | auto")
+    parser.add_argument("--precision", default="config",
+                        help="config (each config's own) | float32 | mixed_bfloat16 | "
+                             "mixed_float16 | auto")
     parser.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.steps < 1 or args.rounds < 1:
@@ -255,7 +267,8 @@ def main() -> None:
     from tfgan_kit import registry
     from tfgan_kit.training.precision import check_precision
 
-    check_precision(args.precision)
+    if args.precision != "config":
+        check_precision(args.precision)
     config_names = {f[:-3] for f in os.listdir(os.path.join(ROOT, "configs"))
                     if f.endswith(".py")}
     wanted = [s for s in args.schemes.split(",") if s] or None

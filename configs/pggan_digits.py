@@ -35,7 +35,7 @@ def get_config() -> ml_collections.ConfigDict:
     config.train.sample_every_epochs = 10
     config.train.num_samples = 64
     # Not "auto": bfloat16 is slower for these small progressive nets (README, Performance:
-    # 0.88x at 4x4) and the slow checks' figures are float32.
+    # 0.77x in benchmarks/precision_speed.py) and the slow checks' figures are float32.
     config.train.precision = "float32"
     # 300k images (~9.4k steps): 55.1% of samples classified with confidence > 0.9, SWD x1e3
     # 213 -> 11.6 (contract v2 draws; 56.5% before; 200k images: 46-49%).

@@ -3,13 +3,14 @@
     python train.py --config=configs/dcgan_digits.py --workdir=/tmp/dcgan --export_dir=/tmp/dcgan/export
 
 Precision `auto` (mixed_bfloat16 on CPUs with avx512_bf16 / amx_bf16 and on GPUs of compute
-capability >= 8.0, else float32; tfgan_kit/training/precision.py), the first config to opt in
-after its quality was re-measured under it: seed 0, 898 samples against the real digits
-(`benchmarks/digits_quality.py --schemes=gan` with the precision set; 3 Dec 2026, one core each),
-FID (digits classifier) / SWD x1e3 / share of samples the digits classifier is >= 90% sure of:
-auto (mixed_bfloat16) 14.25 / 21.69 / 36.4%; float32 15.61 / 19.73 / 36.2% (with Keras'
-non-fused BatchNormalization, 2 Dec: 15.21 / 23.09 / 36.5%). `--config.train.precision=float32`
-for bit-exact comparisons. The DCGAN step under it: `python benchmarks/dcgan_step.py` (README).
+capability >= 8.0, else float32; tfgan_kit/training/precision.py; the trainer's default since 3 Dec
+2026, set here explicitly), chosen after its quality was re-measured under it: seed 0, 898 samples
+against the real digits (`benchmarks/digits_quality.py --schemes=gan` with the precision set; 3 Dec
+2026, one core each), FID (digits classifier) / SWD x1e3 / share of samples the digits classifier
+is >= 90% sure of: auto (mixed_bfloat16) 14.25 / 21.69 / 36.4%; float32 15.61 / 19.73 / 36.2% (with
+Keras' non-fused BatchNormalization, 2 Dec: 15.21 / 23.09 / 36.5%).
+`--config.train.precision=float32` for bit-exact comparisons. The DCGAN step under it: `python
+benchmarks/dcgan_step.py` (README).
 """
 
 import ml_collections

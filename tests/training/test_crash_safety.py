@@ -22,6 +22,9 @@ RING = [
     "--config.train.sample_every_epochs=1", "--config.train.jit_compile=False",
     "--config.model.g_hidden=(16,)", "--config.model.d_hidden=(16,)",
     "--config.train.epochs=3", "--deterministic",
+    # One step per call of the train function, so that batch callbacks (the mid-epoch kill)
+    # see every step; gan_ring's 10 would run an epoch of 4 steps in one call.
+    "--config.train.steps_per_execution=1",
 ]
 
 

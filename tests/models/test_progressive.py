@@ -133,9 +133,12 @@ def test_resume_exactly_at_a_level_boundary_resets_the_optimizers(tmp_path):
     resumed.fit(_data(), epochs=1, steps_per_epoch=2, verbose=0)  # the data repeats every 4
     for model in (straight, resumed):
         assert int(model.g_optimizer.iterations) == int(model.d_optimizer.iterations) == 2
+    # Equal to the bit alone; in the full suite oneDNN's summation order can differ between
+    # the two runs (1 failure in 5 runs at 1e-5). Without the reset the weights differ by 373x
+    # this tolerance, so it still tells the two apart.
     for a, b in zip(straight.generator.weights + straight.discriminator.weights,
                     resumed.generator.weights + resumed.discriminator.weights):
-        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-5)
 
 
 def test_real_images_are_downsampled_and_blended_during_fade_in():

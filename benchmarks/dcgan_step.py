@@ -91,8 +91,8 @@ from tfgan_kit.layers import FusedBatchNormalization  # noqa: E402
 from tfgan_kit.models import GAN  # noqa: E402
 from tfgan_kit.nets import dcgan_discriminator, dcgan_generator  # noqa: E402
 from tfgan_kit.training.precision import (  # noqa: E402
-    DEFAULT_PRECISION,
     PRECISIONS,
+    config_precision,
     detect_precision,
     dtype_policy,
 )
@@ -327,9 +327,8 @@ def paired_ratio(numerator: list[float], denominator: list[float]) -> float:
 
 def default_config() -> tuple[str, bool]:
     """The dtype policy and ``jit_compile`` ``train.py`` uses for ``configs/dcgan_digits.py``."""
-    train = dcgan_digits.get_config().train
-    return detect_precision(train.get("precision") or DEFAULT_PRECISION)[0], bool(
-        train.jit_compile)
+    config = dcgan_digits.get_config()
+    return config_precision(config)[0], bool(config.train.jit_compile)
 
 
 def table(trainers: dict, figures: dict, flops: int, peaks: dict[str, float],

@@ -150,7 +150,7 @@ def measure(config_name: str, steps: int, rounds: int, precision: str,
     import tensorflow as tf
 
     from tfgan_kit import registry
-    from tfgan_kit.training.precision import DEFAULT_PRECISION, detect_precision, dtype_policy
+    from tfgan_kit.training.precision import config_precision, detect_precision, dtype_policy
     from tfgan_kit.training.tasks import is_task_config
     from tfgan_kit.training.trainer import (build_data, check_batches, steps_per_call,
                                             steps_per_epoch)
@@ -165,9 +165,8 @@ def measure(config_name: str, steps: int, rounds: int, precision: str,
         steps = min(steps, task.steps_per_epoch)
     else:
         config.train.epochs = 1 + MAX_ROUNDS
-        setting = (config.train.get("precision") or DEFAULT_PRECISION
-                   if precision == "config" else precision)
-        policy = detect_precision(setting)[0]
+        policy = (config_precision(config) if precision == "config"
+                  else detect_precision(precision))[0]
         with dtype_policy(policy):
             spec = build_data(config, 0)
             model = registry.get_scheme(config.scheme)(config, spec)

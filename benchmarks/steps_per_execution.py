@@ -47,13 +47,13 @@ def build(config_name: str, steps_per_execution: int):
     import tensorflow as tf
 
     from tfgan_kit import registry
-    from tfgan_kit.training.precision import DEFAULT_PRECISION, detect_precision, dtype_policy
+    from tfgan_kit.training.precision import config_precision, dtype_policy
     from tfgan_kit.training.trainer import build_data, check_batches
 
     config = importlib.import_module(f"configs.{config_name}").get_config()
     config.train.steps_per_execution = steps_per_execution
     config.train.epochs = 10_000  # a long stream: the rounds never exhaust it
-    policy = detect_precision(config.train.get("precision") or DEFAULT_PRECISION)[0]
+    policy = config_precision(config)[0]
     keras.utils.set_random_seed(config.seed)
     with dtype_policy(policy):
         spec = build_data(config, 0)

@@ -31,7 +31,7 @@ import keras
 import tensorflow as tf
 
 __all__ = ["BF16_CPU_FLAGS", "DEFAULT_PRECISION", "PRECISIONS", "check_precision",
-           "check_resume_precision", "cpu_flags", "detect_precision", "dtype_policy",
+           "check_resume_precision", "config_precision", "cpu_flags", "detect_precision", "dtype_policy",
            "gpu_capabilities", "resolve_precision"]
 
 PRECISIONS = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
@@ -134,6 +134,16 @@ def detect_precision(setting) -> tuple[str, str]:
     if check_precision(setting) != "auto":
         return resolve_precision(setting, (), ())
     return resolve_precision(setting, cpu_flags(), gpu_capabilities())
+
+
+def config_precision(config) -> tuple[str, str]:
+    """:func:`detect_precision` of ``config.train.precision``, or of :data:`DEFAULT_PRECISION`
+    when the key is absent (the reason then says so): what a run of ``config`` trains under."""
+    setting = config.train.get("precision")
+    policy, reason = detect_precision(setting or DEFAULT_PRECISION)
+    if setting is None:
+        reason = f"config.train.precision unset, so {reason}"
+    return policy, reason
 
 
 def check_resume_precision(saved_setting, policy: str, workdir: str) -> None:

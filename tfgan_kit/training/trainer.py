@@ -27,7 +27,7 @@ from tfgan_kit.export import export_model
 from tfgan_kit.export.saved_model import check_export_dir
 from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
 from tfgan_kit.training.callbacks import ModeCoverageLog, NaNGuard, ProgressFigures, SampleGrid
-from tfgan_kit.training.precision import DEFAULT_PRECISION, check_precision, detect_precision
+from tfgan_kit.training.precision import check_precision, config_precision
 from tfgan_kit.training.precision import check_resume_precision, dtype_policy
 from tfgan_kit.training.schedules import check_decay_start, learning_rate_decay
 from tfgan_kit.training.checkpoints import RunCheckpoint, latest_readable
@@ -266,10 +266,7 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
     with strategy.scope():
         check_config(config)
     check_paths(workdir, export_dir)
-    setting = config.train.get("precision")
-    policy, reason = detect_precision(setting or DEFAULT_PRECISION)
-    if setting is None:
-        reason = f"config.train.precision unset, so {reason}"
+    policy, reason = config_precision(config)
     with dtype_policy(policy):  # before the nets are built; the caller's policy is restored
         return _train_scheme(config, workdir, strategy, export_dir, reason)
 

@@ -30,6 +30,14 @@ A longer run (2026-12-03: 9 epochs x 60 iterations, milestones 3 and 6, the auth
 iterations per epoch) on seeds 3 / 0: FP 97.50 / 97.78%, untuned 89.72 / 95.56%, noise
 fine-tuning 83.89 / 96.67%, ZAQ 90.00 / 96.67% (recovered 4% / 50%; 209 s per ZAQ run on one
 core): above noise on seed 3 only because noise fine-tuning fell below the untuned Q.
+Q's rate closer to the authors' 0.1 (2026-12-03, `taskset` one core each, the benchmark with a
+config that changes only `train.q_optimizer`'s rate; seeds in order, stopped after those):
+- SGD 0.003, seeds 0 / 1 / 2: untuned 95.56 / 94.17 / 93.33%, noise fine-tuning 97.22 / 95.00
+  / 96.94%, ZAQ 96.11 / 93.33 / 94.44% (full precision 97.78 / 96.94 / 98.89%): ZAQ below noise
+  on all three;
+- SGD 0.01, seeds 0-3: noise fine-tuning 93.33 / 45.83 / 88.61 / 83.89%, ZAQ 94.17 / 55.56 /
+  93.61 / 87.50%: ZAQ above noise, but both below the untuned Q (95.56 / 94.17 / 93.33 /
+  89.72%).
 With the 16-16-32-32 CNN (width=16) the W4A4 gap is 1.4-2.2 points and nothing is measurable
 (README, ZAQ section). On that CNN Q at the authors' SGD 0.1
 falls to 46-52% in 60 iterations; Q in training mode (the authors', frozen_statistics=False)

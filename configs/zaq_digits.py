@@ -38,6 +38,10 @@ config that changes only `train.q_optimizer`'s rate; seeds in order, stopped aft
 - SGD 0.01, seeds 0-3: noise fine-tuning 93.33 / 45.83 / 88.61 / 83.89%, ZAQ 94.17 / 55.56 /
   93.61 / 87.50%: ZAQ above noise, but both below the untuned Q (95.56 / 94.17 / 93.33 /
   89.72%).
+G's activation term 10x stronger (`model.beta=1.0`, seeds 0, 1, 3, 4, 5 at SGD 0.001): ZAQ
+94.44 / 87.22 / 91.94 / 89.17 / 95.56% against noise fine-tuning 96.67 / 95.28 / 91.94 / 96.39
+/ 91.67%: worse than beta 0.1. (The same seed's noise fine-tuning moved from 96.39% to 91.67%
+between two invocations: P is not bit-reproducible, so neither is Q.)
 With the 16-16-32-32 CNN (width=16) the W4A4 gap is 1.4-2.2 points and nothing is measurable
 (README, ZAQ section). On that CNN Q at the authors' SGD 0.1
 falls to 46-52% in 60 iterations; Q in training mode (the authors', frozen_statistics=False)

@@ -1,5 +1,6 @@
 """Pix2Pix (Isola et al. 2017): the step wired as Eq. 4 (D halved, G = -log D + 100 L1),
-conditional and unconditional D, export images -> images, the sample CLI, train.py end to end."""
+conditional and unconditional D, 1 vs 2 replicas, export images -> images, the sample CLI,
+train.py end to end."""
 
 import os
 import subprocess
@@ -78,6 +79,46 @@ def test_train_step_is_one_halved_d_step_then_one_g_step_with_lambda_l1(conditio
     for net, ref in ((model.discriminator, d_ref), (model.generator, g_ref)):
         for w, r in zip(net.trainable_weights, ref.trainable_weights):
             np.testing.assert_allclose(w, r, atol=1e-5)
+
+
+def conv_net(name, channels, activation):
+    """A one-convolution net: the distribution test checks the scheme's wiring (the halved D
+    loss, lambda L1, the per-replica loss scaling), on nets without batch statistics."""
+    return keras.Sequential([keras.Input(SHAPE[:2] + (channels,)),
+                             keras.layers.Conv2D(1, 3, padding="same", activation=activation)],
+                            name=name)
+
+
+def make_conv_pix2pix(conditional, initial=None):
+    keras.utils.set_random_seed(0)
+    model = Pix2Pix(conv_net("generator", 1, "tanh"),
+                    conv_net("discriminator", 2 if conditional else 1, None),
+                    conditional_discriminator=conditional)
+    if initial is not None:
+        for name, weights in initial.items():
+            getattr(model, name).set_weights(weights)
+    model.compile(g_optimizer=keras.optimizers.SGD(0.05), d_optimizer=keras.optimizers.SGD(0.05))
+    return model
+
+
+@pytest.mark.parametrize("conditional", [True, False])
+def test_two_replicas_take_the_single_replica_steps(conditional, mirrored_strategy):
+    x, y = pairs(12, seed=4)  # 3 steps of 4 pairs, 2 per replica
+    data = tf.data.Dataset.from_tensor_slices((x, y)).batch(4)
+    single = make_conv_pix2pix(conditional)
+    initial = {n: getattr(single, n).get_weights() for n in single.net_names()}
+    with mirrored_strategy.scope():
+        mirrored = make_conv_pix2pix(conditional, initial)
+    single_logs = single.fit(data, epochs=1, verbose=0).history
+    mirrored_logs = mirrored.fit(data, epochs=1, verbose=0).history
+    for name in single.net_names():
+        moved = [np.abs(w - w0).max() for w, w0 in
+                 zip(getattr(single, name).get_weights(), initial[name])]
+        assert max(moved) > 1e-4, name  # the steps changed the weights
+        for a, b in zip(getattr(single, name).weights, getattr(mirrored, name).weights):
+            np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-5, err_msg=name)
+    for key in ("d_loss", "g_loss"):
+        np.testing.assert_allclose(single_logs[key], mirrored_logs[key], rtol=1e-4)
 
 
 def test_discriminator_channels_are_checked():

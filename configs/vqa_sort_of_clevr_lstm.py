@@ -110,6 +110,12 @@ has the majority shape) = (20 x 1/2 + 30 x 2/3 + 12 x 5/6 + 2 x 1) / 64 = 65.6% 
 the renormalised runs sit at shape 64-66%, count 78-80%, closest / furthest 68-72% and left / top
 58-61%. The CNN without normalisation does bind colours to positions (left / top 84%) but
 colour-shape conjunctions only slowly, which is where the non-relational accuracy is lost.
+Decoupled weight decay helps that slow part (3 Dec, seed 0, the same script, alone on a core
+for most of it): `config.train.optimizer={"name": "adamw", "learning_rate": 1e-3,
+"weight_decay": 0.05}` gives 77.7 / 69.0% at 12k and 83.4 / 75.2% at 20k, this config's budget
+(shape 86.1%, left 82.3%, top 81.9%, count 84.1%; train 81.4%), against 80.1 / 69.6% with Adam
+in the same script; weight decay 0.2 stays at the prior for 6k. Not yet the default: the LSTM
+and r-DAN rows of benchmarks/vqa_sort_of_clevr.py were measured with Adam.
 So the end-to-end CNN with a normalisation learns the shapes and relations but not where each
 colour is, and without one it learns where but generalises the shapes only slowly; none of
 these reaches 90% non-relational.

@@ -76,6 +76,7 @@ import time
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # configs/
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # schemes_speed
 
 if __name__ == "__main__":  # before anything imports TensorFlow: filter its start-up lines
     from tfgan_kit.quiet import quiet_start
@@ -87,6 +88,7 @@ import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from configs import dcgan_digits  # noqa: E402
+from schemes_speed import without_autotune  # noqa: E402
 from tfgan_kit.layers import FusedBatchNormalization  # noqa: E402
 from tfgan_kit.models import GAN  # noqa: E402
 from tfgan_kit.nets import dcgan_discriminator, dcgan_generator  # noqa: E402
@@ -144,10 +146,8 @@ def synthetic_batches(shape: tuple[int, int, int], batch_size: int, num_batches:
     images = tf.random.stateless_uniform(
         [num_batches, batch_size, *shape], seed=[seed, 0], minval=-1.0, maxval=1.0
     )
-    options = tf.data.Options()
-    options.autotune.enabled = False
     dataset = tf.data.Dataset.from_tensor_slices(images).repeat().prefetch(tf.data.AUTOTUNE)
-    return dataset.with_options(options)
+    return without_autotune(dataset)
 
 
 def build_nets(shape: tuple[int, int, int],

@@ -11,10 +11,10 @@ subprocess (so its memory figures are its own) that builds the run as ``train.py
 data spec and the compiled scheme from :mod:`tfgan_kit.training.trainer` (``build_data``,
 ``registry.get_scheme``, ``check_batches``) under the dtype policy of ``--precision``
 (:mod:`tfgan_kit.training.precision`; ``config``, the default: the config's own
-``train.precision``, else the trainer's default ``auto``); a task through its registered builder (the trainer
-applies no precision to tasks: their rows are float32). Then ``model.fit`` runs one warm-up
-epoch of ``--steps`` steps (fewer when one pass over the config's data is shorter; tracing, not
-timed), then timed epochs of as many steps, each ending on a host read of the step counter,
+``train.precision``, else the trainer's default ``auto``); a task through its registered builder
+(the trainer applies no precision to tasks: their rows are float32). Then ``model.fit`` runs
+one warm-up epoch of ``--steps`` steps (fewer when one pass over the config's data is shorter;
+tracing, not timed), then timed epochs of as many steps, each ending on a host read of the step counter,
 until at least ``--rounds`` epochs and ``--min_seconds`` of wall time (at most 40 epochs: fast
 MLP steps need many for a readable time). The trainer's callbacks (samples,
 TensorBoard, checkpoints) are left out, so this is the train step and its input pipeline only.
@@ -61,7 +61,21 @@ RESULT_PREFIX = "RESULT "
 MAX_ROUNDS = 40
 
 __all__ = ["choose_config", "plan_rows", "format_table", "samples_per_second", "measure",
-           "EpochClock", "enough_rounds"]
+           "EpochClock", "enough_rounds", "without_autotune"]
+
+
+def without_autotune(dataset):
+    """``dataset`` with tf.data's autotuning off, for timed ``fit`` calls.
+
+    Each ``fit`` call opens a fresh iterator, and under autotuning a fresh iterator can leave the
+    oneDNN kernels serial for a whole call (README, Performance: the benchmarks' serial
+    artefact); the trainer's single iterator is not affected.
+    """
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return dataset.with_options(options)
 
 
 def choose_config(name: str, config_names) -> str:
@@ -175,12 +189,7 @@ def measure(config_name: str, steps: int, rounds: int, precision: str,
         steps = min(steps, steps_per_epoch(config, spec))
         model.steps_per_execution = steps_per_call(config, steps)  # as the trainer: exact epochs
     if isinstance(data, tf.data.Dataset):
-        # Two fit calls, two iterators: with tf.data's autotuning a fresh iterator can leave
-        # the oneDNN kernels serial for a whole call (README, Performance: the benchmark's
-        # serial artefact); the trainer's single iterator is not affected.
-        options = tf.data.Options()
-        options.autotune.enabled = False
-        data = data.with_options(options)
+        data = without_autotune(data)
     clock = EpochClock(rounds, min_seconds)
     with dtype_policy(policy):
         model.fit(data, epochs=1, steps_per_epoch=steps, verbose=0)  # warm-up: tracing

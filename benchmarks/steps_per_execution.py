@@ -36,6 +36,9 @@ import time  # noqa: E402
 import warnings  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from schemes_speed import without_autotune  # noqa: E402
 
 DEFAULT_CONFIGS = "gan_ring,wgan_gp_ring,dcgan_digits"
 
@@ -44,7 +47,6 @@ def build(config_name: str, steps_per_execution: int):
     """``(model, dataset, batch_size, policy)`` for ``configs/<config_name>.py`` with that
     ``steps_per_execution``, built as the trainer builds a scheme."""
     import keras
-    import tensorflow as tf
 
     from tfgan_kit import registry
     from tfgan_kit.training.precision import config_precision, dtype_policy
@@ -59,9 +61,7 @@ def build(config_name: str, steps_per_execution: int):
         spec = build_data(config, 0)
         model = registry.get_scheme(config.scheme)(config, spec)
     check_batches(model, spec, config)
-    options = tf.data.Options()
-    options.autotune.enabled = False
-    return model, spec.dataset.with_options(options), int(config.train.batch_size), policy
+    return model, without_autotune(spec.dataset), int(config.train.batch_size), policy
 
 
 def timed_epoch(model, dataset, steps: int, policy: str) -> tuple[float, float]:

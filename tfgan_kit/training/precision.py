@@ -31,8 +31,8 @@ import keras
 import tensorflow as tf
 
 __all__ = ["BF16_CPU_FLAGS", "DEFAULT_PRECISION", "PRECISIONS", "check_precision",
-           "check_resume_precision", "config_precision", "cpu_flags", "detect_precision", "dtype_policy",
-           "gpu_capabilities", "resolve_precision"]
+           "check_resume_precision", "config_precision", "cpu_flags", "detect_precision",
+           "dtype_policy", "gpu_capabilities", "resolve_precision"]
 
 PRECISIONS = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
 #: The trainer's choice when ``config.train.precision`` is absent (issue 16). A config whose

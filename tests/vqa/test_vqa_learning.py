@@ -11,7 +11,8 @@ batch norm: the config's defaults since that day) 81.6% / 72.0% (2026-12-02, the
 defaults: 54.4% / 32.3%). r-DAN's check passes; the LSTM's (>= 90% non-relational) is NOT met:
 its training accuracy keeps rising after ~15,000 steps while the held-out figure stays near 80%
 (longer runs and a decayed rate did not help, nor did 4x the images within 14,000 steps;
-configs/vqa_sort_of_clevr_lstm.py).
+configs/vqa_sort_of_clevr_lstm.py). The LSTM's figure varies from run to run (seed 1: 70.9%;
+AdamW, not adopted, 83.4% in one run and 71.3% in another).
 Its marker is strict: the day it passes it reports XPASS as a failure, so the marker gets
 removed.
 """

@@ -14,9 +14,9 @@ data spec and the compiled scheme from :mod:`tfgan_kit.training.trainer` (``buil
 ``train.precision``, else the trainer's default ``auto``); a task through its registered builder
 (the trainer applies no precision to tasks: their rows are float32). Then ``model.fit`` runs
 one warm-up epoch of ``--steps`` steps (fewer when one pass over the config's data is shorter;
-tracing, not timed), then timed epochs of as many steps, each ending on a host read of the step counter,
-until at least ``--rounds`` epochs and ``--min_seconds`` of wall time (at most 40 epochs: fast
-MLP steps need many for a readable time). The trainer's callbacks (samples,
+tracing, not timed), then timed epochs of as many steps, each ending on a host read of the step
+counter, until at least ``--rounds`` epochs and ``--min_seconds`` of wall time (at most 40
+epochs: fast MLP steps need many for a readable time). The trainer's callbacks (samples,
 TensorBoard, checkpoints) are left out, so this is the train step and its input pipeline only.
 A progressive GAN stays in its first (4x4) phase: its growth callbacks are not attached.
 

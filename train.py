@@ -10,12 +10,21 @@ exit code 130). With
 """
 
 import os
+import signal
 import sys
 
-if __name__ == "__main__":  # before anything imports TensorFlow: filter its start-up lines
+
+def _interrupted_at_start(signum, frame):
+    """Ctrl-C before training: one line, no traceback (nothing has been written yet)."""
+    print("interrupted before training started; nothing was written.", file=sys.stderr)
+    raise SystemExit(130)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, _interrupted_at_start)  # main() restores Python's handler
     from tfgan_kit.quiet import quiet_start
 
-    quiet_start()
+    quiet_start()  # before anything imports TensorFlow: filter its start-up lines
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from absl import app, flags  # noqa: E402
@@ -97,16 +106,17 @@ def _unknown_key_message(argv) -> str | None:
 
 def main(argv):
     del argv
-    from tfgan_kit.training.strategy import make_strategy  # after flags: TF starts here
-
-    if _DETERMINISTIC.value:
-        import tensorflow as tf
-
-        tf.config.experimental.enable_op_determinism()
-    strategy = make_strategy(_STRATEGY.value)
     from tfgan_kit.training import NonFiniteLossError, TrainingInterrupted, train_and_evaluate
+    from tfgan_kit.training.strategy import make_strategy
 
     try:
+        if _DETERMINISTIC.value:
+            import tensorflow as tf
+
+            tf.config.experimental.enable_op_determinism()
+        strategy = make_strategy(_STRATEGY.value)
+        # From here Ctrl-C raises KeyboardInterrupt: the trainer stops cleanly and says where.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         train_and_evaluate(_CONFIG.value, _WORKDIR.value, strategy, export_dir=_EXPORT_DIR.value)
     except (ValueError, FileNotFoundError, NonFiniteLossError) as error:
         sys.exit(f"error: {error}")

@@ -34,6 +34,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_kit.data import spec as batches
+from tfgan_kit.distribute import is_multi_worker
 from tfgan_kit.models.outputs import Endpoint, Picture
 
 # Draw streams per training step: stream i < _STREAMS_PER_STEP keeps the draws of a step apart.
@@ -48,14 +49,6 @@ def _num_replicas() -> int:
 def _replica_id():
     context = tf.distribute.get_replica_context()
     return 0 if context is None else context.replica_id_in_sync_group
-
-
-def _is_multi_worker() -> bool:
-    return isinstance(
-        tf.distribute.get_strategy(),
-        (tf.distribute.MultiWorkerMirroredStrategy,
-         tf.distribute.experimental.MultiWorkerMirroredStrategy),
-    )
 
 
 def _maybe_loss_scale(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optimizer:
@@ -125,6 +118,11 @@ class AdversarialModel(keras.Model):
         )
         # A scheme has no `call` graph to trace; Keras' fit needs it marked built (its nets are).
         self.built = True
+
+    def steps_done(self) -> int:
+        """The training steps taken so far (``step_count`` as a Python int, under any strategy:
+        ``int()`` of a distributed variable fails)."""
+        return int(keras.ops.convert_to_numpy(self.step_count))
 
     @classmethod
     def net_names(cls) -> tuple[str, ...]:
@@ -337,7 +335,7 @@ class AdversarialModel(keras.Model):
             self._log_trackers[name].update_state(value)
         self.step_count.assign_add(1)
         logs = {name: tracker.result() for name, tracker in self._log_trackers.items()}
-        if _is_multi_worker():
+        if is_multi_worker():
             # Keras 3.15 cannot reduce scalar logs across workers ("Invalid reduction dimension").
             logs = {name: tf.reshape(value, [1]) for name, value in logs.items()}
         return logs

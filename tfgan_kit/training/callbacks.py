@@ -48,8 +48,7 @@ COVERAGE_KEYS = ("modes", "high_quality", "reverse_kl")
 
 def _step(model) -> int | None:
     """The scheme's checkpointed step counter, or ``None`` for a model without one."""
-    counter = getattr(model, "step_count", None)
-    return None if counter is None else int(counter)
+    return model.steps_done() if hasattr(model, "steps_done") else None
 
 
 def _epoch_title(prefix: str | None, epoch: int, step: int | None) -> str:

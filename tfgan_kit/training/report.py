@@ -32,6 +32,12 @@ def _count(net) -> int:
 
 
 def _strategy_name(strategy: tf.distribute.Strategy) -> str:
+    """The strategy's public name; for a cluster, also its workers (``TF_CONFIG``)."""
+    if isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy):
+        resolver = strategy.cluster_resolver
+        workers = len(resolver.cluster_spec().as_dict().get("worker", [])) if resolver else 0
+        return (f"MultiWorkerMirroredStrategy, {max(workers, 1)} worker"
+                f"{'s' if workers > 1 else ''}")
     name = type(strategy).__name__
     return {"_DefaultDistributionStrategy": "default strategy"}.get(name, name)
 
@@ -86,7 +92,10 @@ def banner_lines(config, model, spec, strategy: tf.distribute.Strategy, workdir:
     lines.append(_line("training",
                        f"{config.train.epochs} epochs x {steps} steps, global batch {batch} "
                        f"({per_replica}, {_strategy_name(strategy)})"
-                       + (f", {per_call} steps per call" if per_call > 1 else "")))
+                       + (f", {per_call} steps per call" if per_call > 1 else "")
+                       + (", 1 step per call on several replicas (keras-team/keras#19246)"
+                          if per_call == 1 < replicas
+                          and int(config.train.get("steps_per_execution", 1)) > 1 else "")))
     jit = "XLA" if config.train.get("jit_compile") else "no XLA"
     policy = keras.config.dtype_policy().name
     if precision_reason:
@@ -95,7 +104,7 @@ def banner_lines(config, model, spec, strategy: tf.distribute.Strategy, workdir:
     if start_epoch >= config.train.epochs:
         status = f"complete: {start_epoch} of {config.train.epochs} epochs done"
     elif start_epoch:
-        status = f"resuming after epoch {start_epoch} (step {int(model.step_count):,})"
+        status = f"resuming after epoch {start_epoch} (step {model.steps_done():,})"
     else:
         status = "fresh run"
     lines.append(_line("workdir", f"{workdir} ({status})"))
@@ -159,7 +168,7 @@ def summary_lines(config, model, spec, workdir: str, export_dir: str | None, his
         trained_epochs: epochs trained by this process (0: the run was already complete).
     """
     samples = os.path.join(workdir, "samples")
-    steps = int(model.step_count)
+    steps = model.steps_done()
     if trained_epochs:
         head = (f"done: {config.train.epochs} epochs, {steps:,} steps "
                 f"({trained_epochs} epochs in {_duration(elapsed or 0.0)} in this run)")

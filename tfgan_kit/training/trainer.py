@@ -23,6 +23,7 @@ import tensorflow as tf
 
 from tfgan_kit import registry
 from tfgan_kit.data import DataSpec
+from tfgan_kit.distribute import is_multi_worker
 from tfgan_kit.export import export_model
 from tfgan_kit.export.saved_model import check_export_dir
 from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
@@ -125,16 +126,21 @@ def steps_per_epoch(config, spec: DataSpec) -> int:
     return count
 
 
-def steps_per_call(config, steps: int) -> int:
+def steps_per_call(config, steps: int,
+                   strategy: tf.distribute.Strategy | None = None) -> int:
     """The train steps per call of Keras' train function for epochs of ``steps`` steps: the
-    largest divisor of ``steps`` that is at most ``train.steps_per_execution``.
+    largest divisor of ``steps`` that is at most ``train.steps_per_execution``; 1 on several
+    replicas (``strategy``), where Keras' multi-step loop fails ("You must feed a value for
+    placeholder tensor" in ``multi_step_on_iterator``, Keras 3.15; keras-team/keras#19246).
 
     Keras runs whole calls of ``steps_per_execution`` steps, so a value that does not divide the
     epoch would read past the epoch's batches and move its end (samples, checkpoints, the rate
     decay) into the next one. A divisor keeps every epoch exact; the steps are the same either
     way (every seeded draw is keyed on the step count), only the calls are fewer.
     """
-    k = int(config.train.get("steps_per_execution", 1))
+    strategy = strategy or tf.distribute.get_strategy()
+    several = strategy.num_replicas_in_sync > 1 or is_multi_worker(strategy)
+    k = 1 if several else int(config.train.get("steps_per_execution", 1))
     return max(d for d in range(1, min(k, steps) + 1) if steps % d == 0)
 
 
@@ -290,15 +296,15 @@ def _train_scheme(config, workdir: str, strategy: tf.distribute.Strategy,
         keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
         with strategy.scope():
             model = registry.get_scheme(config.scheme)(config, spec)
-        model.steps_per_execution = steps_per_call(config, steps)  # before fit builds its step
+        model.steps_per_execution = steps_per_call(config, steps, strategy)  # before fit builds its step
         check_batches(model, spec, config)
         checkpoint = RunCheckpoint(paths["checkpoints"])
         if checkpoint_path is not None:
             checkpoint.restore(model, checkpoint_path)
-            if int(model.step_count) != start_epoch * steps:
+            if model.steps_done() != start_epoch * steps:
                 raise ValueError(
                     f"{checkpoint_path} is inconsistent: {start_epoch} epochs of {steps} steps "
-                    f"but {int(model.step_count)} steps recorded. Move {paths['checkpoints']} "
+                    f"but {model.steps_done()} steps recorded. Move {paths['checkpoints']} "
                     "away to start afresh."
                 )
             apply_learning_rates(model, config)
@@ -323,7 +329,7 @@ def _train_scheme(config, workdir: str, strategy: tf.distribute.Strategy,
             except KeyboardInterrupt:
                 done = latest_readable(paths["checkpoints"])[1]
                 raise TrainingInterrupted(
-                    f"interrupted at epoch {done + 1} (step {int(model.step_count)}); rerun the "
+                    f"interrupted at epoch {done + 1} (step {model.steps_done()}); rerun the "
                     f"same command to resume from the end of epoch {done}."
                 ) from None
             elapsed, trained = time.perf_counter() - started, config.train.epochs - start_epoch

@@ -68,9 +68,10 @@ def test_resume_and_complete_lines_say_where_the_run_stands(runs):
     assert line(resumed, "workdir ") == f"workdir   {workdir} (resuming after epoch 2 (step 10))"
     assert re.fullmatch(r"done: 3 epochs, 15 steps \(1 epochs in \d+ s in this run\)",
                         line(resumed, "done: "))
-    assert line(again, "workdir ") == f"workdir   {workdir} (complete: 3 of 3 epochs done)"
+    assert line(again, "workdir ") == f"workdir   {workdir} (complete: 3 epochs done)"
     assert line(again, "already complete: ") == (
-        "already complete: 3 epochs, 15 steps; raise --config.train.epochs=N to train further")
+        "already complete: 15 steps; raise --config.train.epochs above the epochs done to train "
+        "further")
     assert not any(text.startswith("done: ") for text in again)
 
 

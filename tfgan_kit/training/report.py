@@ -102,7 +102,9 @@ def banner_lines(config, model, spec, strategy: tf.distribute.Strategy, workdir:
         policy += f" ({precision_reason})"
     lines.append(_line("precision", f"{policy}, {jit}"))
     if start_epoch >= config.train.epochs:
-        status = f"complete: {start_epoch} of {config.train.epochs} epochs done"
+        status = f"complete: {start_epoch} epochs done" + (
+            f", more than config.train.epochs={config.train.epochs}"
+            if start_epoch > config.train.epochs else "")
     elif start_epoch:
         status = f"resuming after epoch {start_epoch} (step {model.steps_done():,})"
     else:
@@ -173,8 +175,8 @@ def summary_lines(config, model, spec, workdir: str, export_dir: str | None, his
         head = (f"done: {config.train.epochs} epochs, {steps:,} steps "
                 f"({trained_epochs} epochs in {_duration(elapsed or 0.0)} in this run)")
     else:
-        head = (f"already complete: {config.train.epochs} epochs, {steps:,} steps; raise "
-                "--config.train.epochs=N to train further")
+        head = (f"already complete: {steps:,} steps; raise --config.train.epochs above the "
+                "epochs done to train further")
     lines = [head]
     logs = final_logs(history, samples)
     losses = {k: v for k, v in logs.items() if k in getattr(model, "log_names", ())}

@@ -15,6 +15,7 @@ Workdir layout: ``checkpoints/`` (resume state, the last two completed epochs), 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 
@@ -31,10 +32,11 @@ from tfgan_kit.training.callbacks import ModeCoverageLog, NaNGuard, ProgressFigu
 from tfgan_kit.training.precision import check_precision, config_precision
 from tfgan_kit.training.precision import check_resume_precision, dtype_policy
 from tfgan_kit.training.schedules import check_decay_start, learning_rate_decay
-from tfgan_kit.training.checkpoints import RunCheckpoint, latest_readable
+from tfgan_kit.training.checkpoints import RunCheckpoint, checkpoint_config, latest_readable
 from tfgan_kit.training.report import banner_lines, summary_lines
 from tfgan_kit.training.tasks import is_task_config, train_task
-from tfgan_kit.training.workdir import WorkdirLock, reconcile_config, saved_value, write_config
+from tfgan_kit.training.workdir import WorkdirLock, config_json, flat_config, read_config
+from tfgan_kit.training.workdir import reconcile_config, write_config, write_json_tree
 
 TRAIN_KEYS = {
     "batch_size", "epochs", "steps_per_epoch", "steps_per_execution", "jit_compile",
@@ -155,6 +157,36 @@ def progress_verbosity(setting) -> int:
 def say(lines) -> None:
     """Prints run messages to stdout, flushed (they interleave with Keras' progress lines)."""
     print("\n".join([lines] if isinstance(lines, str) else lines), flush=True)
+
+
+def saved_run_config(checkpoint_path: str | None, config_path: str) -> dict | None:
+    """The config a resumed run is compared with, flattened: the one its checkpoint carries,
+    else ``config.json``'s; ``None`` for a fresh run."""
+    if checkpoint_path is None:
+        return None
+    return flat_config(checkpoint_config(checkpoint_path)) or read_config(config_path)
+
+
+def build_scheme(config, spec: DataSpec) -> keras.Model:
+    """The config's scheme, built and compiled by its registered builder (in the caller's
+    strategy scope).
+
+    Raises:
+        ValueError: when the config lacks a setting the scheme's builder reads (a config of
+            another scheme, e.g. ``--config.scheme=pix2pix`` on a ring config).
+    """
+    try:
+        return registry.get_scheme(config.scheme)(config, spec)
+    except (AttributeError, KeyError) as error:  # ConfigDict's: "'name'" (a missing key)
+        match = re.fullmatch(r"""["']*(\w+)["']*""", str(error))
+        if match is None:
+            raise
+        key = match.group(1)
+        raise ValueError(
+            f"Scheme {config.scheme!r} needs the setting {key!r}, which this config lacks: "
+            f"start from a config of that scheme (configs/{config.scheme}_*.py) instead of "
+            "changing config.scheme."
+        ) from None
 
 
 def check_batches(model, spec: DataSpec, config) -> None:
@@ -284,21 +316,21 @@ def _train_scheme(config, workdir: str, strategy: tf.distribute.Strategy,
     paths = workdir_paths(workdir)
     with WorkdirLock(workdir):
         checkpoint_path, start_epoch = latest_readable(paths["checkpoints"])
+        saved = saved_run_config(checkpoint_path, paths["config"])
         if checkpoint_path is not None:
-            check_resume_precision(saved_value(paths["config"], "train.precision"),
+            check_resume_precision((saved or {}).get("train.precision"),
                                    keras.config.dtype_policy().name, workdir)
-        applied = reconcile_config(config, paths["config"], resuming=checkpoint_path is not None,
-                                   write=False)
+        applied = reconcile_config(config, saved, workdir)
         if applied:
             print("resuming with changed settings: " + "; ".join(applied))
         spec = build_data(config, start_epoch)
         steps = steps_per_epoch(config, spec)
         keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
         with strategy.scope():
-            model = registry.get_scheme(config.scheme)(config, spec)
-        model.steps_per_execution = steps_per_call(config, steps, strategy)  # before fit builds its step
+            model = build_scheme(config, spec)
+        model.steps_per_execution = steps_per_call(config, steps, strategy)  # before fit
         check_batches(model, spec, config)
-        checkpoint = RunCheckpoint(paths["checkpoints"])
+        checkpoint = RunCheckpoint(paths["checkpoints"], config_json=config_json(config))
         if checkpoint_path is not None:
             checkpoint.restore(model, checkpoint_path)
             if model.steps_done() != start_epoch * steps:
@@ -308,7 +340,15 @@ def _train_scheme(config, workdir: str, strategy: tf.distribute.Strategy,
                     "away to start afresh."
                 )
             apply_learning_rates(model, config)
-        write_config(config, paths["config"])  # only now: a failed restore keeps the old one
+        if start_epoch < config.train.epochs:  # only now: a failed restore keeps the old record
+            write_config(config, paths["config"])
+        else:  # nothing to train: the record stays the one of the checkpoint
+            if saved is not None and not os.path.exists(paths["config"]):
+                write_json_tree(checkpoint_config(checkpoint_path), paths["config"])
+            if start_epoch > config.train.epochs:
+                say(f"note: the run in {workdir} has {start_epoch} epochs done, more than "
+                    f"config.train.epochs={config.train.epochs}: nothing to train; its "
+                    "config.json still records the run as trained.")
         verbosity = progress_verbosity(config.train.get("verbose", "auto"))
         if verbosity:  # verbose 0 is silent, as in Keras: no banner, no summary
             say(banner_lines(config, model, spec, strategy, workdir, steps, start_epoch,

@@ -3,8 +3,9 @@
 * :class:`WorkdirLock`: an exclusive ``fcntl`` lock on ``workdir/.lock`` held for the whole run,
   so two runs on one workdir cannot overwrite each other's checkpoints; the operating system
   releases it when the process ends, even on SIGKILL, so a crash leaves no stale lock.
-* :func:`reconcile_config`: the run's config is saved as ``workdir/config.json``; a resumed run
-  compares its config with it. Changes that alter what the checkpoint holds (data, nets, batch
+* :func:`reconcile_config`: the run's config is saved as ``workdir/config.json`` and in every
+  checkpoint; a resumed run compares its config with the checkpoint's (``config.json``'s for a
+  checkpoint that carries none). Changes that alter what the checkpoint holds (data, nets, batch
   size, scheme, seed) are refused with one line listing them; changes of optimizer
   hyperparameters, epochs, sampling, logging, compilation and precision (the variables are
   float32 under every policy) are applied and listed.
@@ -86,29 +87,54 @@ def write_config(config, path: str) -> None:
     """Writes ``config`` as JSON at ``path`` atomically (temporary file, then rename)."""
     temporary = path + ".tmp"
     with open(temporary, "w") as f:
-        f.write(config.to_json_best_effort(indent=2, sort_keys=True))
+        f.write(config_json(config))
+    os.replace(temporary, path)
+
+
+def write_json_tree(tree: dict, path: str) -> None:
+    """Writes a saved config's JSON tree at ``path`` atomically."""
+    temporary = path + ".tmp"
+    with open(temporary, "w") as f:
+        json.dump(tree, f, indent=2, sort_keys=True)
     os.replace(temporary, path)
 
 
 def saved_value(path: str, key: str):
     """The value of dotted ``key`` in the saved config ``path`` (``None`` if absent/unreadable)."""
+    return (read_config(path) or {}).get(key)
+
+
+def read_config(path: str) -> dict | None:
+    """The flattened config saved at ``path`` (``config.json``), or ``None`` if it is absent or
+    unreadable (a warning line says which)."""
+    if not os.path.exists(path):
+        return None
     try:
         with open(path) as f:
-            return _flatten(json.load(f)).get(key)
-    except (OSError, ValueError):
+            return _flatten(json.load(f))
+    except (OSError, ValueError) as error:
+        logging.warning("%s is unreadable (%s); it will be rewritten.", path, error)
         return None
 
 
-def reconcile_config(config, path: str, resuming: bool, write: bool = True) -> list[str]:
-    """Compares ``config`` with the run's saved config; saves the new one when allowed.
+def flat_config(tree: dict | None) -> dict | None:
+    """A saved config's JSON tree (from a checkpoint) flattened to dotted keys."""
+    return None if tree is None else _flatten(tree)
+
+
+def config_json(config) -> str:
+    """``config`` as the JSON saved in ``config.json`` and in every checkpoint."""
+    return config.to_json_best_effort(indent=2, sort_keys=True)
+
+
+def reconcile_config(config, saved: dict | None, workdir: str) -> list[str]:
+    """Compares a resumed run's ``config`` with the config its checkpoint was trained under.
 
     Args:
         config: this invocation's config.
-        path: ``workdir/config.json``.
-        resuming: whether a checkpoint is being resumed (a fresh run just saves its config).
-        write: save ``config`` to ``path`` now. A resuming caller passes ``False`` and calls
-            :func:`write_config` once its checkpoint has restored, so a failed restore leaves
-            the saved config describing the saved checkpoint.
+        saved: the run's saved config, flattened (the checkpoint's own, else ``config.json``'s;
+            ``None`` when neither is readable: nothing to compare).
+        workdir: the run's folder, named in the message.
 
     Returns:
         The changed keys that are applied (``"train.g_optimizer.learning_rate: 0.001 -> 0.0005"``).
@@ -116,17 +142,7 @@ def reconcile_config(config, path: str, resuming: bool, write: bool = True) -> l
     Raises:
         ValueError: listing the changed keys a resumed run cannot take.
     """
-    if not resuming or not os.path.exists(path):
-        if write:
-            write_config(config, path)
-        return []
-    try:
-        with open(path) as f:
-            saved = _flatten(json.load(f))
-    except (OSError, ValueError) as error:
-        logging.warning("%s is unreadable (%s); replacing it.", path, error)
-        if write:
-            write_config(config, path)
+    if saved is None:
         return []
     current = _flatten(_config_tree(config))
     changed = sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
@@ -134,9 +150,7 @@ def reconcile_config(config, path: str, resuming: bool, write: bool = True) -> l
     if refused:
         details = ", ".join(f"{k}: {saved.get(k)!r} -> {current.get(k)!r}" for k in refused)
         raise ValueError(
-            f"The config differs from the run in {os.path.dirname(path)} in {details}: these "
-            "change what its checkpoint holds. Revert them, or pass a new --workdir."
+            f"The config differs from the run in {workdir} in {details}: these change what its "
+            "checkpoint holds. Revert them, or pass a new --workdir."
         )
-    if write:
-        write_config(config, path)
     return [f"{k}: {saved.get(k)!r} -> {current.get(k)!r}" for k in changed]

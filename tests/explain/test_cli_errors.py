@@ -106,7 +106,8 @@ LAYERS = "down_0, down_0_lrelu, down_1, down_1_bn, down_1_lrelu"
     ("missing model", {"model": "missing.keras"}, [],
      r"--keras_model=.*missing\.keras is not a file: pass a \.keras file"),
     ("junk model", {"model": "junk.keras"}, [],
-     r"Cannot load --keras_model=.*junk\.keras \(.*\): pass a \.keras file written by model"),
+     r"--keras_model=.*junk\.keras is not a readable \.keras archive \(truncated or corrupt: "
+     r"no zip directory in its 14 bytes\): pass a \.keras file written by model"),
     ("missing index.csv", {"concepts": "no_index"}, [],
      r"--concepts=.*no_index has no index\.csv: a Broden-style folder needs index\.csv, "
      r"label\.csv and images/\."),

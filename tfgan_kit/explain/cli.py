@@ -27,6 +27,7 @@ from tfgan_kit.explain.activations import DEFAULT_QUANTILE
 from tfgan_kit.explain.broden import REQUIRED_ENTRIES, load_broden
 from tfgan_kit.explain.dissect import dissect
 from tfgan_kit.explain.report import write_report
+from tfgan_kit.files import load_keras_file
 
 _LISTED_LAYERS = 12  # layer names shown in an error message before "... (N more)"
 _MESSAGE_CHARS = 300  # some Keras errors quote a whole model config on one line
@@ -136,18 +137,17 @@ def check_paths(keras_model: str, concepts: str, out: str) -> None:
 
 
 def load_model(path: str) -> keras.Model:
-    """Loads a ``.keras`` file (``safe_mode=True``); tfgan_kit schemes are registered first.
+    """Loads a ``.keras`` file (``safe_mode=True``); tfgan_kit's Keras classes are registered first.
 
     Raises:
-        ValueError: if the file is not a loadable ``.keras`` model.
+        FileNotFoundError: if the file does not exist.
+        ValueError: if the file is not a readable ``.keras`` archive (truncated or corrupt) or
+            not a loadable model, naming it.
     """
-    import tfgan_kit.models  # noqa: F401  registers the scheme classes (GAN, ...) for loading
+    import tfgan_kit.models  # noqa: F401  registers every scheme, net and layer class for loading
 
-    try:
-        return keras.saving.load_model(path, safe_mode=True)
-    except (ValueError, TypeError, OSError) as error:
-        raise ValueError(f"Cannot load --keras_model={path} ({_message(error)}): pass a .keras "
-                         "file written by model.save().") from None
+    return load_keras_file(path, "--keras_model", "pass a .keras file written by model.save() "
+                           "(train.py writes WORKDIR/model.keras)")
 
 
 def _spatial_layers(net: keras.Model) -> list[str]:
@@ -234,9 +234,11 @@ def check_layer(net: keras.Model, net_name: str, layer: str, units: list[int] | 
     """
     label = f"net {net_name!r}" if net_name else "the model"
     if not _takes_images(net):
+        fix = ("explain a layer of a net that takes images (e.g. --net=discriminator)"
+               if net_name != "discriminator" else "a conditional net also takes labels: "
+               "explain a scheme whose discriminator takes images alone")
         raise ValueError(f"{label} takes {_input_shapes(net)}, not one batch of images "
-                         "[batch, h, w, c]: explain a layer of a net that takes images (e.g. "
-                         "--net=discriminator).")
+                         f"[batch, h, w, c]: {fix}.")
     channels = net.inputs[0].shape[-1]
     if channels not in (1, 3):
         raise ValueError(f"{label} takes {channels}-channel images, but Broden images are RGB: "

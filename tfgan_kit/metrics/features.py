@@ -9,6 +9,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_kit.files import load_keras_file, weights_file_problem
+
 INCEPTION_SIZE = 299
 
 _INCEPTION_WEIGHTS_HELP = (
@@ -93,6 +95,8 @@ class InceptionFeatures(FeatureExtractor):
 
     Raises:
         FileNotFoundError: if `weights_path` is missing, with how to obtain the file.
+        ValueError: if it is not a Keras weights file or does not hold InceptionV3's weights,
+            naming it.
 
     Reference:
         Szegedy et al. "Rethinking the Inception Architecture for Computer Vision", CVPR 2016;
@@ -107,7 +111,16 @@ class InceptionFeatures(FeatureExtractor):
         network = keras.applications.InceptionV3(
             include_top=True, weights=None, classifier_activation=None
         )
-        network.load_weights(weights_path)
+        problem = weights_file_problem(weights_path)
+        if problem is not None:
+            raise ValueError(f"{weights_path} is not an InceptionV3 weights file ({problem}). "
+                             f"{_INCEPTION_WEIGHTS_HELP}")
+        try:
+            network.load_weights(weights_path)
+        except (ValueError, OSError, KeyError) as error:
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+            raise ValueError(f"{weights_path} does not hold InceptionV3 weights ({reason}). "
+                             f"{_INCEPTION_WEIGHTS_HELP}") from None
         self._model = keras.Model(
             network.inputs, [network.get_layer("avg_pool").output, network.outputs[0]]
         )
@@ -180,6 +193,10 @@ def train_digits_classifier(
 
     Returns:
         The trained ``keras.Model`` (with a ``validation_accuracy`` float attribute).
+
+    Raises:
+        ValueError: if ``cache_path`` is not a readable ``.keras`` archive (truncated or
+            corrupt) or holds a classifier of another image size.
     """
     from tfgan_kit.data import digits_arrays
 
@@ -188,7 +205,8 @@ def train_digits_classifier(
     split = int(0.8 * len(images))
     train, held_out = order[:split], order[split:]
     if cache_path and os.path.isfile(cache_path):
-        model = keras.models.load_model(cache_path)
+        model = load_keras_file(cache_path, "cache_path", "delete it (the classifier is then "
+                                "trained and saved there again) or pass another cache path")
         shape = tuple(model.inputs[0].shape[1:])
         if shape != (image_size, image_size, 1):
             raise ValueError(

@@ -1,11 +1,16 @@
 """Adversarial training schemes, each a `keras.Model` with its own `train_step`.
 
-Importing this package registers every scheme's builder (``tfgan_kit.registry``).
+Importing this package registers every scheme's builder (``tfgan_kit.registry``) and every Keras
+class a scheme's ``.keras`` file may hold (schemes, nets, layers, quantized layers), so that
+``keras.models.load_model("WORKDIR/model.keras")`` works after ``import tfgan_kit.models``.
 
 Reference: see each scheme's module (Goodfellow et al. 2014 for `GAN`, Karras et al. 2018 for
 `ProgressiveGAN`).
 """
 
+import tfgan_kit.layers  # noqa: F401  (registers the layer classes for load_model)
+import tfgan_kit.nets  # noqa: F401  (registers the net classes, e.g. OneHot, for load_model)
+import tfgan_kit.quantize  # noqa: F401  (registers the quantized layers ZAQ's model holds)
 from tfgan_kit.models.acgan import ACGAN
 from tfgan_kit.models.base import AdversarialModel
 from tfgan_kit.models.began import BEGAN

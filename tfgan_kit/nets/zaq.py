@@ -25,6 +25,8 @@ from typing import Sequence
 import keras
 import numpy as np
 
+from tfgan_kit.files import load_keras_file
+
 __all__ = ["DIGITS_CNN_FEATURES", "digits_cnn", "digits_split", "train_digits_cnn",
            "with_features", "zaq_generator"]
 
@@ -151,10 +153,12 @@ def train_digits_cnn(image_size: int = 8, epochs: int = 30, seed: int = 0,
         The trained classifier (``images -> logits``).
 
     Raises:
-        ValueError: when ``path`` holds a model of another input shape.
+        ValueError: when ``path`` is not a readable ``.keras`` archive (truncated or corrupt)
+            or holds a model of another input shape.
     """
     if path and os.path.isfile(path):
-        model = keras.models.load_model(path, safe_mode=True)
+        model = load_keras_file(path, "config.model.teacher_path", "delete it (the classifier "
+                                "is then trained and saved there again) or pass another path")
         shape = tuple(model.inputs[0].shape[1:])
         if shape != (image_size, image_size, 1):
             raise ValueError(f"{path} holds a classifier of images {shape}, not "

@@ -1,0 +1,165 @@
+"""Files the user names on a command line: outputs checked before the work, written whole, and
+``.keras`` archives read with a message that names the file.
+
+* :func:`check_writable`: an output path that cannot be written (a folder, a path under a regular
+  file, a read-only file system, no permission) is refused before any computation, so a long run
+  never ends with its results lost at the last step;
+* :func:`write_text_atomically`: the new file replaces the old one in one step (a temporary file
+  in the same folder, then ``os.replace``), so a run that fails while writing leaves the earlier
+  file as it was;
+* :func:`weights_file_problem`: a weights file that is not HDF5 at all is named before the work
+  that needs it;
+* :func:`load_keras_file`: a ``.keras`` file that is not a readable zip archive (truncated by a
+  full disk or an interrupted copy, or corrupt) is named as such; Keras itself says "File not
+  found" for a file that exists.
+
+A leaf module: it imports nothing of tfgan_kit, so any layer (metrics, nets, command lines) uses it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+
+__all__ = ["check_writable", "write_text_atomically", "keras_archive_problem", "load_keras_file",
+           "weights_file_problem"]
+
+
+def _nearest_existing(folder: str) -> str:
+    while folder and not os.path.exists(folder):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    return folder
+
+
+def check_writable(path: str, flag: str) -> None:
+    """Refuses an output ``path`` that cannot be written, without changing anything on disk.
+
+    An existing file is opened for appending (its contents and time stamps are not touched); for
+    a new file, a probe file is created and removed in the nearest existing folder (the folders
+    between are created only when the output is written).
+
+    Args:
+        path: the output file.
+        flag: how the user gave it, for the message (``"--out"``).
+
+    Raises:
+        ValueError: naming ``flag=path``, why it cannot be written and the fix.
+    """
+    target = os.path.abspath(path)
+    if os.path.isdir(target):
+        raise ValueError(f"{flag}={path} is a folder: pass a file path.")
+    folder = _nearest_existing(os.path.dirname(target))
+    if not os.path.isdir(folder):
+        raise ValueError(f"{flag}={path} cannot be written: {folder} is a file, not a folder; "
+                         "pass a path in a writable folder.")
+    try:
+        if os.path.exists(target):
+            with open(target, "ab"):
+                pass
+        else:
+            handle, probe = tempfile.mkstemp(dir=folder, prefix=".write_check_")
+            os.close(handle)
+            os.remove(probe)
+    except OSError as error:
+        raise ValueError(f"{flag}={path} cannot be written ({error.strerror or error}): pass a "
+                         "path in a writable folder.") from None
+
+
+def write_text_atomically(path: str, text: str) -> None:
+    """Writes ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+
+    The folders on the way are created. If writing fails, an earlier file at ``path`` is left
+    unchanged and the temporary file is removed.
+
+    Raises:
+        OSError: when the folder cannot be written.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.")
+    try:
+        with os.fdopen(handle, "w") as f:
+            f.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def weights_file_problem(path: str) -> str | None:
+    """Why ``path`` cannot be a Keras weights file (``.weights.h5`` or legacy ``.h5``), or ``None``.
+
+    A cheap check of the HDF5 signature; whether the file holds the weights of the right network
+    is known only when they are loaded.
+    """
+    import h5py
+
+    if not os.path.isfile(path):
+        return "no such file"
+    if os.path.getsize(path) == 0:
+        return "an empty file"
+    if not h5py.is_hdf5(path):
+        return "not an HDF5 file"
+    return None
+
+
+def keras_archive_problem(path: str) -> str | None:
+    """Why ``path`` is not a readable ``.keras`` zip archive, or ``None`` if it is one.
+
+    Reads the zip directory and every member's checksum (a ``.keras`` file is a zip of
+    ``config.json``, ``metadata.json`` and ``model.weights.h5``): a truncated file has no zip
+    directory, a corrupt one a member that fails its CRC.
+    """
+    if not zipfile.is_zipfile(path):
+        size = os.path.getsize(path)
+        return ("an empty file" if size == 0 else
+                f"truncated or corrupt: no zip directory in its {size:,} bytes")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        return f"truncated or corrupt: {error}"
+    if bad is not None:
+        return f"corrupt: its member {bad} fails its checksum"
+    if "config.json" not in names:
+        return "a zip without config.json, not a Keras model"
+    return None
+
+
+def load_keras_file(path: str, flag: str, fix: str, safe_mode: bool = True):
+    """``keras.saving.load_model(path)`` with every failure a one-line ``ValueError``.
+
+    Register the custom classes first (``import tfgan_kit.models`` registers every tfgan_kit
+    layer, net and scheme class).
+
+    Args:
+        path: the ``.keras`` file.
+        flag: how the user gave it, for the message (``"--keras_model"``).
+        fix: what to do instead, ending the message (``"pass a .keras file written by
+            model.save()"``).
+        safe_mode: Keras' ``safe_mode`` (no lambda deserialisation). Defaults to `True`.
+
+    Raises:
+        FileNotFoundError: if ``path`` is not a file.
+        ValueError: if it is not a readable ``.keras`` archive (truncated or corrupt), or Keras
+            cannot rebuild the model from it; the message names ``flag=path`` and the fix.
+    """
+    import keras
+
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{flag}={path} is not a file: {fix}.")
+    problem = keras_archive_problem(path)
+    if problem is not None:
+        raise ValueError(f"{flag}={path} is not a readable .keras archive ({problem}): {fix}.")
+    try:
+        return keras.saving.load_model(path, safe_mode=safe_mode)
+    except (ValueError, TypeError, KeyError, OSError) as error:
+        lines = str(error).strip().splitlines() or [type(error).__name__]
+        reason = lines[0] if len(lines[0]) <= 300 else lines[0][:300] + " ..."
+        raise ValueError(f"Cannot load {flag}={path} ({reason}): {fix}.") from None

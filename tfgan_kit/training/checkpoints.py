@@ -154,9 +154,15 @@ class RunCheckpoint(keras.callbacks.Callback):
             Defaults to `2`.
         config_json: the run's config as JSON, saved in every checkpoint (read back by
             :func:`checkpoint_config`). Defaults to `None` (an empty string is saved).
+        by_order: save the model's weights and its optimizer's variables as two ordered lists
+            instead of the model's object graph. A plain subclassed ``keras.Model`` (a task)
+            holds layers in Python lists, which the object graph does not restore (seen with
+            Keras 3.15: the list-held layers kept their initial weights); its optimizer is built
+            first so that every slot exists. Defaults to `False` (the schemes' object graph).
     """
 
-    def __init__(self, directory: str, max_to_keep: int = 2, config_json: str | None = None):
+    def __init__(self, directory: str, max_to_keep: int = 2, config_json: str | None = None,
+                 by_order: bool = False):
         super().__init__()
         if max_to_keep < 2:
             raise ValueError(
@@ -166,22 +172,37 @@ class RunCheckpoint(keras.callbacks.Callback):
         self.directory = directory
         self.max_to_keep = max_to_keep
         self.config_json = config_json or ""
+        self.by_order = by_order
         self._epoch = None
         self._manager = None
 
-    def _attach(self, model: keras.Model) -> None:
+    def attach(self, model: keras.Model) -> None:
+        """Binds the checkpoint to ``model`` (done by :meth:`restore` and when training begins;
+        call it inside the strategy scope for a ``by_order`` checkpoint)."""
         if self._manager is not None and self._checkpoint_model is model:
             return
         self._epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
         self._config = tf.Variable(self.config_json, dtype=tf.string, trainable=False,
                                    name="config")
-        checkpoint = tf.train.Checkpoint(model=model, epoch=self._epoch, config=self._config)
+        checkpoint = tf.train.Checkpoint(model=self._state(model), epoch=self._epoch,
+                                         config=self._config)
         _rewrite_state(self.directory)  # the manager trusts the state file: make it true first
         self._manager = tf.train.CheckpointManager(checkpoint, self.directory,
                                                    max_to_keep=self.max_to_keep,
                                                    checkpoint_name=_PREFIX)
         self._checkpoint = checkpoint
         self._checkpoint_model = model
+
+    def _state(self, model: keras.Model):
+        """What is saved of ``model``: the model itself, or its variables in order."""
+        if not self.by_order:
+            return model
+        optimizer = model.optimizer
+        if not optimizer.built:
+            optimizer.build(model.trainable_variables)
+        return tf.train.Checkpoint(
+            weights=[getattr(v, "value", v) for v in model.weights],
+            optimizer=[getattr(v, "value", v) for v in optimizer.variables])
 
     def restore(self, model: keras.Model, path: str) -> int:
         """Loads the checkpoint at ``path`` (from :func:`latest_readable`) into ``model``.
@@ -192,10 +213,10 @@ class RunCheckpoint(keras.callbacks.Callback):
         Raises:
             ValueError: when it does not match the model (another scheme or other shapes).
         """
-        self._attach(model)
+        self.attach(model)
         checkpoint = self._checkpoint
         if checkpoint_config(path) is None:  # written before checkpoints carried the config
-            checkpoint = tf.train.Checkpoint(model=model, epoch=self._epoch)
+            checkpoint = tf.train.Checkpoint(model=self._state(model), epoch=self._epoch)
         try:
             status = checkpoint.read(path)
             status.assert_existing_objects_matched()
@@ -210,7 +231,7 @@ class RunCheckpoint(keras.callbacks.Callback):
         return int(self._epoch.numpy())
 
     def on_train_begin(self, logs=None):
-        self._attach(self.model)
+        self.attach(self.model)
 
     def on_epoch_end(self, epoch: int, logs=None):
         self._epoch.assign(epoch + 1)

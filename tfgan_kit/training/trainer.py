@@ -203,16 +203,63 @@ def check_batches(model, spec: DataSpec, config) -> None:
         )
 
 
-def check_paths(workdir: str, export_dir: str | None) -> None:
-    """Refuses a ``workdir`` that is a file and an unusable ``export_dir`` before any training.
+def check_workdir(workdir: str) -> None:
+    """Refuses a ``workdir`` that cannot hold a run, before any training: empty, a file, under a
+    file, not writable, or with a ``.lock`` that is not a file.
 
     Raises:
         ValueError: naming the path and the fix.
     """
+    if not workdir or not str(workdir).strip():
+        raise ValueError("--workdir is empty: pass the run's folder (created if new), e.g. "
+                         "--workdir=/tmp/run.")
     if os.path.exists(workdir) and not os.path.isdir(workdir):
         raise ValueError(f"--workdir={workdir} is a file: pass a folder (it is created if new).")
+    try:
+        os.makedirs(workdir, exist_ok=True)
+    except OSError as error:
+        raise ValueError(f"--workdir={workdir} cannot be created ({error.strerror or error}): "
+                         "pass a folder in a writable place.") from None
+    lock = os.path.join(workdir, ".lock")
+    if os.path.lexists(lock) and not os.path.isfile(lock):
+        raise ValueError(f"{lock} is not a file: remove it (it only marks a run in progress).")
+    _check_writable(workdir, f"--workdir={workdir}")
+
+
+def _check_writable(path: str, what: str) -> None:
+    """Writes and removes a small file in ``path``'s nearest existing folder.
+
+    Raises:
+        ValueError: when that fails (read-only file system, no permission, full disk) or the
+            nearest existing ancestor is a file.
+    """
+    folder = os.path.abspath(path)
+    while not os.path.exists(folder):
+        folder = os.path.dirname(folder)
+    if not os.path.isdir(folder):
+        raise ValueError(f"{what} is under the file {folder}: pass a folder path.")
+    probe = os.path.join(folder, f".tfgan_kit_write_test.{os.getpid()}")
+    try:
+        with open(probe, "w") as f:
+            f.write("ok")
+    except OSError as error:
+        raise ValueError(f"{what} is not writable ({error.strerror or error} in {folder}): "
+                         "pass a folder in a writable place, or free some space.") from None
+    finally:
+        if os.path.exists(probe):
+            os.remove(probe)
+
+
+def check_paths(workdir: str, export_dir: str | None) -> None:
+    """Refuses an unusable ``workdir`` or ``export_dir`` before any training.
+
+    Raises:
+        ValueError: naming the path and the fix.
+    """
+    check_workdir(workdir)
     if export_dir:
         check_export_dir(export_dir)
+        _check_writable(export_dir, f"--export_dir={export_dir}")
 
 
 def build_callbacks(config, model, workdir: str, spec: DataSpec,

@@ -16,9 +16,11 @@ generated value with its unit and better direction, in a table and in the JSON f
     python -m tfgan_kit.evaluate --images_dir=samples/ --dataset=cifar10 \
         --inception_weights=inception_v3.weights.h5 --metrics=fid,kid --out=metrics.json
 
-Mistakes (a missing or unreadable input, an unknown metric, an unprepared data set, ...) end in
-one ``error: ...`` line naming the flag to fix, checked before the images are generated when
-possible.
+Mistakes (a missing or unreadable input, an unknown metric, an unprepared data set or a split it
+does not have, an ``--out`` that cannot be written, too few samples for a metric, a
+``--batch_size`` below 1, ...) end in one ``error: ...`` line naming the flag to fix, checked
+before the images are generated when possible. The JSON replaces an earlier ``--out`` file in one
+step, so a failed run leaves it as it was.
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ if __name__ == "__main__":  # before anything imports TensorFlow: filter its sta
 import numpy as np  # noqa: E402
 from absl import app, flags, logging  # noqa: E402
 
+from tfgan_kit.files import (  # noqa: E402
+    check_writable, keras_archive_problem, weights_file_problem, write_text_atomically)
 from tfgan_kit.metrics.suite import (  # noqa: E402
-    FEATURE_METRICS, compute_metrics, parse_metric_names)
+    FEATURE_METRICS, compute_metrics, minimum_images, parse_metric_names)
 from tfgan_kit.sample import first_line, parse_flags  # noqa: E402
 
 DIGITS_SIZES = (8, 16, 32)
@@ -98,6 +102,9 @@ def generate_images(saved_model: str, num_samples: int, batch_size: int = 250,
                          "--labels_cycle=K to generate its K classes in turn.")
     if labels_cycle is not None and labels_cycle < 1:
         raise ValueError(f"--labels_cycle must be >= 1. Received: {labels_cycle}")
+    if batch_size < 1:
+        raise ValueError(f"--batch_size must be >= 1 (images generated per call). Received: "
+                         f"{batch_size}")
     z = np.random.default_rng(seed).standard_normal((num_samples, latent_dim)).astype(np.float32)
     labels = np.arange(num_samples) % labels_cycle if generator.conditional else None
     progress = keras.utils.Progbar(num_samples, unit_name="image")
@@ -273,9 +280,41 @@ def _inception_needed(dataset: str) -> ValueError:
     )
 
 
+def _check_counts(names: tuple[str, ...], num_samples: int, num_real: int | None,
+                  batch_size: int, labels_cycle: int | None) -> None:
+    """Checks the number flags, and that each metric can be computed on so many images."""
+    if num_samples < 2:
+        raise ValueError(f"--num_samples must be >= 2. Received: {num_samples}")
+    if num_real is not None and num_real < 2:
+        raise ValueError(f"--num_real must be >= 2 (or left out: --num_samples). Received: "
+                         f"{num_real}")
+    if batch_size < 1:
+        raise ValueError(f"--batch_size must be >= 1 (images generated per call). Received: "
+                         f"{batch_size}")
+    if labels_cycle is not None and labels_cycle < 1:
+        raise ValueError(f"--labels_cycle must be >= 1. Received: {labels_cycle}")
+    real = num_real or num_samples
+    for name in names:
+        needed = minimum_images(name)
+        if num_samples < needed.generated or real < needed.real:
+            if num_real is None:
+                given = f"--num_samples={num_samples} is"
+                fix = f"--num_samples={max(needed.real, needed.generated)} or more"
+            else:
+                given = f"--num_samples={num_samples} and --num_real={num_real} are"
+                fix = (f"--num_samples={needed.generated} and --num_real={needed.real} or "
+                       "more")
+            raise ValueError(
+                f"{given} too few images for {name}: it needs at least {needed.generated} "
+                f"generated and {needed.real} real images ({needed.why}): pass {fix}, or drop "
+                f"{name} from --metrics."
+            )
+
+
 def _check_inputs(names: tuple[str, ...], saved_model: str | None, images_dir: str | None,
                  dataset: str, num_samples: int, inception_weights: str | None,
-                 classifier_path: str | None) -> None:
+                 classifier_path: str | None, split: str = "train",
+                 data_dir: str | None = None, floor_split: str | None = None) -> None:
     """The checks of :func:`evaluate` that need no computation, so that mistakes come first.
 
     Raises:
@@ -283,24 +322,47 @@ def _check_inputs(names: tuple[str, ...], saved_model: str | None, images_dir: s
     """
     if (saved_model is None) == (images_dir is None):
         raise ValueError("Pass exactly one of --saved_model=DIR or --images_dir=DIR.")
-    if num_samples < 2:
-        raise ValueError(f"--num_samples must be >= 2. Received: {num_samples}")
     if images_dir is not None and not os.path.isdir(images_dir):
         raise FileNotFoundError(f"--images_dir={images_dir} is not a folder: pass a folder of "
                                 ".png files.")
     if saved_model is not None and not os.path.isfile(os.path.join(saved_model, "saved_model.pb")):
         raise FileNotFoundError(f"No SavedModel in {saved_model} (no saved_model.pb): pass "
                                 "--saved_model=<the --export_dir of a train.py run>.")
+    if dataset != "digits":
+        from tfgan_kit.data.tfds_images import check_tfds_split
+
+        for flag, value in (("--split", split), ("--floor_split", floor_split)):
+            if value:
+                try:
+                    check_tfds_split(dataset, value, data_dir)
+                except ValueError as error:
+                    raise ValueError(f"{flag}={value}: {error}") from None
     if not FEATURE_METRICS.intersection(names):
         return
-    if inception_weights is not None and not os.path.isfile(inception_weights):
-        raise FileNotFoundError(f"--inception_weights={inception_weights} is not a file: pass a "
-                                "local InceptionV3 weights file (.weights.h5 or .h5).")
+    if inception_weights is not None:
+        _check_inception_weights(inception_weights)
     if inception_weights is None and dataset != "digits":
         raise _inception_needed(dataset)
     if classifier_path is not None and os.path.isdir(classifier_path):
         raise ValueError(f"--classifier_path={classifier_path} is a folder: pass a .keras file "
                          "path.")
+    if inception_weights is None and classifier_path and os.path.isfile(classifier_path):
+        problem = keras_archive_problem(classifier_path)
+        if problem is not None:
+            raise ValueError(f"--classifier_path={classifier_path} is not a readable .keras "
+                             f"archive ({problem}): delete it (the classifier is then trained "
+                             "and saved there again) or pass another --classifier_path.")
+
+
+def _check_inception_weights(path: str) -> None:
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"--inception_weights={path} is not a file: pass a local "
+                                "InceptionV3 weights file (.weights.h5 or .h5).")
+    problem = weights_file_problem(path)
+    if problem is not None:
+        raise ValueError(f"--inception_weights={path} is not a weights file ({problem}): pass "
+                         "InceptionV3's weights saved by Keras (.weights.h5, or Keras' legacy "
+                         "inception_v3_weights_tf_dim_ordering_tf_kernels.h5).")
 
 
 def evaluate(saved_model: str | None = None, images_dir: str | None = None,
@@ -324,7 +386,8 @@ def evaluate(saved_model: str | None = None, images_dir: str | None = None,
     """
     names = parse_metric_names(metrics)
     _check_inputs(names, saved_model, images_dir, dataset, num_samples, inception_weights,
-                 classifier_path)
+                 classifier_path, split, data_dir, floor_split)
+    _check_counts(names, num_samples, num_real, batch_size, labels_cycle)
     if saved_model is not None:
         fake = generate_images(saved_model, num_samples, batch_size, seed, labels_cycle)
     else:
@@ -373,6 +436,16 @@ def evaluate_images(fake: np.ndarray, dataset: str = "digits",
     real, held_out, floor_source = split_real_images(
         dataset, fake.shape[1], fake.shape[-1], num_real or len(fake), len(fake), split,
         data_dir, seed, floor_split, load_held_out=floor)
+    for name in names:
+        needed = minimum_images(name)
+        if len(real) < needed.real or len(fake) < needed.generated:
+            raise ValueError(f"{name} needs at least {needed.real} real and {needed.generated} "
+                             f"generated images ({needed.why}). Received: {len(real)} real, "
+                             f"{len(fake)} generated: pass more images, or drop {name}.")
+        if held_out is not None and len(held_out) < needed.generated:
+            logging.warning("Only %d held-out real images, fewer than %s needs: no floor.",
+                            len(held_out), name)
+            held_out = None
     extractor, features, real_features = None, None, None
 
     def progress(label: str):
@@ -446,12 +519,17 @@ def format_table(report: dict) -> str:
 
 def _check_outputs(out: str | None, interpolation_png: str | None,
                    saved_model: str | None) -> None:
-    """Checks the output flags before any work. Raises ValueError naming the flag to fix."""
+    """Checks the output flags before any work: a path that cannot be written (a folder, a path
+    under a file, a read-only file system) is refused before the metrics are computed.
+
+    Raises:
+        ValueError: naming the flag to fix.
+    """
     if not out:
         raise ValueError("Pass --out=PATH.json: where to write the metrics.")
     for flag, path in (("--out", out), ("--interpolation_png", interpolation_png)):
-        if path and os.path.isdir(path):
-            raise ValueError(f"{flag}={path} is a folder: pass a file path.")
+        if path:
+            check_writable(path, flag)
     if interpolation_png and not saved_model:
         raise ValueError("--interpolation_png needs --saved_model=DIR: a folder of images has "
                          "no latent space to walk.")
@@ -477,9 +555,7 @@ def main(argv):
             write_interpolation_figure(generator, latent_dim, _INTERPOLATION_PNG.value,
                                        method=_INTERPOLATION_METHOD.value, seed=_SEED.value)
             report["interpolation_png"] = _INTERPOLATION_PNG.value
-        os.makedirs(os.path.dirname(os.path.abspath(_OUT.value)), exist_ok=True)
-        with open(_OUT.value, "w") as f:
-            json.dump(report, f, indent=2)
+        write_text_atomically(_OUT.value, json.dumps(report, indent=2))
     except (ValueError, OSError) as error:
         sys.exit(f"error: {first_line(error)}")
     print(format_table(report))

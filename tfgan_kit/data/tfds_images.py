@@ -8,6 +8,8 @@ Reference: TensorFlow Datasets (https://www.tensorflow.org/datasets).
 
 from __future__ import annotations
 
+import re
+
 import tensorflow as tf
 
 from tfgan_kit.data.pipeline import batch_examples
@@ -17,16 +19,69 @@ from tfgan_kit.registry import register_dataset
 DEFAULT_SHUFFLE_BUFFER = 10_000
 
 
-def _load(name: str, split: str, data_dir: str | None) -> tuple[tf.data.Dataset, object]:
+def _unknown_name(name: str) -> ValueError:
+    return ValueError(
+        f"Unknown tensorflow-datasets name {name!r}: see `tfds.list_builders()` for the valid "
+        "names (e.g. mnist, cifar10, celeb_a)."
+    )
+
+
+def split_names(split: str) -> list[str]:
+    """The split names a tfds split string reads: ``"train[:80%]+test"`` -> ``["train", "test"]``."""
+    return [re.sub(r"\[.*\]$", "", part.strip()) for part in str(split).split("+")]
+
+
+def check_split(name: str, split: str, known_splits) -> None:
+    """Refuses a ``split`` naming a split that data set ``name`` does not have.
+
+    Args:
+        name: the tfds name, for the message.
+        split: a tfds split string (``"train"``, ``"train[:80%]"``, ``"train+test"``, ``"all"``).
+        known_splits: the data set's split names (``info.splits``); empty when unknown (a set
+            not prepared yet), and then nothing is checked.
+
+    Raises:
+        ValueError: naming the missing split and listing the valid ones.
+    """
+    valid = list(known_splits)
+    if not valid:
+        return
+    missing = [part for part in split_names(split) if part not in valid and part != "all"]
+    if missing:
+        raise ValueError(
+            f"Data set {name!r} has no split {missing[0]!r}: its splits are {valid} (slices such "
+            f"as '{valid[0]}[:80%]' and sums such as '{'+'.join(valid[:2])}' work too). "
+            f"Received: split={split!r}"
+        )
+
+
+def check_tfds_split(name: str, split: str, data_dir: str | None = None) -> None:
+    """Checks ``name`` and ``split`` against the prepared data set's info, without reading data.
+
+    Nothing is checked for a set that is not prepared (its split names are not known yet);
+    loading it then says how to prepare it.
+
+    Raises:
+        ValueError: for an unknown data set name or a split it does not have.
+    """
     import tensorflow_datasets as tfds
 
     try:
-        return tfds.load(name, split=split, data_dir=data_dir, download=False, with_info=True)
+        builder = tfds.builder(name, data_dir=data_dir)
     except tfds.core.registered.DatasetNotFoundError:
-        raise ValueError(
-            f"Unknown tensorflow-datasets name {name!r}: see `tfds.list_builders()` for the valid "
-            "names (e.g. mnist, cifar10, celeb_a)."
-        ) from None
+        raise _unknown_name(name) from None
+    check_split(name, split, builder.info.splits.keys())
+
+
+def _load(name: str, split: str, data_dir: str | None) -> tuple[tf.data.Dataset, object]:
+    import tensorflow_datasets as tfds
+
+    check_tfds_split(name, split, data_dir)
+    try:
+        dataset, info = tfds.load(name, split=split, data_dir=data_dir, download=False,
+                                  with_info=True)
+    except tfds.core.registered.DatasetNotFoundError:
+        raise _unknown_name(name) from None
     except AssertionError:
         where = data_dir or "the default data dir (~/tensorflow_datasets)"
         raise FileNotFoundError(
@@ -35,6 +90,8 @@ def _load(name: str, split: str, data_dir: str | None) -> tuple[tf.data.Dataset,
             + "` on a machine with network access (or pass --config.data.data_dir=DIR where it "
             "is prepared)."
         ) from None
+    check_split(name, split, info.splits.keys())
+    return dataset, info
 
 
 def _to_model_range(image: tf.Tensor, image_size: int | None) -> tf.Tensor:
@@ -77,7 +134,8 @@ def tfds_images(
 
     Raises:
         FileNotFoundError: when the data set is not prepared (names the ``tfds build`` command).
-        ValueError: for an unknown data set name, or ``with_labels`` on a set without labels.
+        ValueError: for an unknown data set name, a split it does not have (listing its splits),
+            or ``with_labels`` on a set without labels.
     """
     examples, _ = tfds_examples(name, split, image_size, data_dir, with_labels)
     return batch_examples(examples, batch_size, seed=seed, shuffle_buffer=shuffle_buffer,

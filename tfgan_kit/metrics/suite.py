@@ -33,6 +33,21 @@ METRIC_KEYS = {
 FEATURE_METRICS = frozenset({"fid", "kid", "is", "prdc"})
 
 
+class MinImages(NamedTuple):
+    """The fewest images a metric can be computed on, and why."""
+
+    real: int
+    generated: int
+    why: str
+
+
+#: Metrics that need more than 2 real and 2 generated images: a point's k-nearest-neighbour ball
+#: needs k other points, and `compute_metrics` runs PRDC with k = 3 for precision/recall (in each
+#: set) and k = 5 for density/coverage (in the real set) (Kynkäänniemi et al. 2019; Naeem et al.
+#: 2020).
+MIN_IMAGES = {"prdc": MinImages(6, 4, "its k = 3 and k = 5 nearest neighbours")}
+
+
 class MetricInfo(NamedTuple):
     """How to read one metric key: its unit/scale, which way is better, and its real yardstick.
 
@@ -110,6 +125,15 @@ def metric_info(key: str, features: str | None = None) -> dict[str, str]:
     unit = info.unit.format(features=features or "extractor", resolution=resolution)
     return {"unit": unit, "better": info.better, "floor_kind": info.floor_kind,
             "paper": info.paper}
+
+
+def minimum_images(name: str) -> MinImages:
+    """``(real, generated, why)``: the fewest images metric ``name`` can be computed on.
+
+    2 of each (a covariance, a kernel mean over pairs, a pair of images) unless
+    :data:`MIN_IMAGES` says more (PRDC's nearest neighbours).
+    """
+    return MIN_IMAGES.get(name, MinImages(2, 2, "a spread needs two images"))
 
 
 def parse_metric_names(names: str | Sequence[str]) -> tuple[str, ...]:

@@ -24,7 +24,8 @@ The signature's inputs decide what is fed, by name first, then by rank:
   is required;
 * any other float rank-4 input: the PNG/JPEG files of ``--images_dir`` in sorted order (at most
   ``--num``), in [-1, 1], resized to the input's static height and width, converted grey <-> RGB
-  when the input's channel count asks for it; or an ``--input_npy`` array of that shape;
+  when the input's channel count asks for it; or an ``--input_npy`` float array of that shape in
+  [-1, 1] (uint8 0-255 images are refused, with how to convert them);
 * any other float or integer input: the first ``--num`` rows of an ``--input_npy`` array
   ``[n, ...]``. ``--input_npy PATH`` feeds the one data input the other flags leave; with several,
   name each: ``--input_npy NAME=PATH`` (repeatable).
@@ -34,7 +35,9 @@ of samples. If the signature has several outputs the first in sorted order is us
 ``--out`` draws a rank-4 output as an image grid (input | output pairs for an image input),
 ``[n, 2]`` points as a scatter plot (over the input points, if any); other outputs, e.g.
 ``probabilities``, cannot be drawn: save them with ``--npy``. Mistakes (no SavedModel, unknown
-signature, missing input flag, wrong shapes) end in one ``error: ...`` line naming the flag.
+signature, missing input flag, wrong shapes, an ``.npz`` or NaN / inf values for ``--input_npy``,
+an ``--out`` that cannot be written) end in one ``error: ...`` line naming the flag, checked before
+the SavedModel is loaded when possible.
 """
 
 from __future__ import annotations
@@ -51,12 +54,15 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 from absl import app, flags  # noqa: E402
 
+from tfgan_kit.files import check_writable  # noqa: E402
+
 
 _BATCH_SIZE = 256  # signature calls are batched; inference gives the same result per sample
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 _GREY_MODES = ("1", "L", "LA", "I", "I;16", "F")
 _CLASS_OUTPUTS = ("probabilities", "logits")  # [n, K] class scores, whatever K is
 _GENERATED_INPUTS = ("z", "label")  # not data: never drawn next to the output
+_RANGE_SLACK = 1e-3  # images in [-1, 1] up to rounding (e.g. after a bicubic resize)
 
 
 def load_signature(saved_model: str, signature: str = "serving_default"):
@@ -114,8 +120,9 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
     Raises:
         FileNotFoundError: if there is no SavedModel, ``images_dir`` or ``input_npy``.
         ValueError: for an unknown signature, an input without its flag, a flag the signature
-            does not use, data of the wrong shape, or a signature that fails on the inputs. Every
-            message is one line naming the flag to pass.
+            does not use, data of the wrong shape, an ``.npz`` or non-finite ``input_npy``,
+            images outside [-1, 1], or a signature that fails on the inputs. Every message is
+            one line naming the flag to pass.
     """
     import tensorflow as tf
 
@@ -128,6 +135,7 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
     for path in arrays.values():
         if not os.path.isfile(path):
             raise FileNotFoundError(f"--input_npy={path} is not a file: pass a .npy file.")
+    loaded = {path: load_npy(path) for path in arrays.values()}  # before the SavedModel loads
     function = load_signature(saved_model, signature)
     specs = function.structured_input_signature[1]
     described = ", ".join(f"{name}: {_describe_spec(spec)}" for name, spec in sorted(specs.items()))
@@ -154,7 +162,8 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
         if source == "images_dir":
             inputs[name] = _read_images(name, specs[name], num, images_dir)
         else:
-            inputs[name] = _read_npy(name, specs[name], num, source, named=len(data) > 1)
+            inputs[name] = _read_npy(name, specs[name], num, source, loaded.get(source),
+                                     named=len(data) > 1)
     lengths = {name: len(value) for name, value in inputs.items()}
     if len(set(lengths.values())) > 1:
         raise ValueError(f"The data inputs differ in length ({lengths}, after --num={num}): pass "
@@ -336,8 +345,51 @@ def _read_images(name: str, spec, num: int, images_dir: str | None) -> np.ndarra
     return np.stack(images) / 127.5 - 1.0
 
 
-def _read_npy(name: str, spec, num: int, input_npy: str | None, named: bool = False) -> np.ndarray:
-    """The first ``num`` rows of the ``input_npy`` array, checked against ``spec``."""
+def load_npy(path: str) -> np.ndarray:
+    """The array of an ``--input_npy`` file: a non-empty, finite number array from a ``.npy``.
+
+    Raises:
+        ValueError: naming the file, for an ``.npz`` archive (listing its arrays and how to
+            extract one), an unreadable file, a non-number or empty array, or NaN / inf values.
+    """
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as error:
+        raise ValueError(f"Cannot read --input_npy={path} ({first_line(error)}): pass a .npy "
+                         "file written by numpy.save.") from None
+    if isinstance(array, np.lib.npyio.NpzFile):
+        names = list(array.files)
+        array.close()
+        first = names[0] if names else "NAME"
+        raise ValueError(
+            f"--input_npy={path} is an .npz archive (arrays {names}), not a .npy file: pass a "
+            f".npy, or extract the array: python -c \"import numpy as np; np.save('{first}.npy', "
+            f"np.load('{path}')['{first}'])\".")
+    if not np.issubdtype(array.dtype, np.number) or array.ndim < 1 or len(array) == 0:
+        raise ValueError(f"--input_npy={path} holds a {array.dtype} array of shape "
+                         f"{list(array.shape)}: pass a non-empty number array [n, ...].")
+    if np.issubdtype(array.dtype, np.inexact) and not np.all(np.isfinite(array)):
+        bad = np.argwhere(~np.isfinite(array))
+        raise ValueError(f"--input_npy={path} holds {len(bad)} NaN or infinite values (the first "
+                         f"at index {tuple(int(i) for i in bad[0])}): pass finite numbers.")
+    return array
+
+
+def _check_image_range(name: str, spec, input_npy: str, array: np.ndarray) -> None:
+    """Refuses images outside [-1, 1] (e.g. uint8 0-255) for a float image input."""
+    low, high = float(array.min()), float(array.max())
+    if np.issubdtype(array.dtype, np.integer) or low < -1.0 - _RANGE_SLACK \
+            or high > 1.0 + _RANGE_SLACK:
+        raise ValueError(
+            f"--input_npy={input_npy} holds {array.dtype} values in [{low:g}, {high:g}], but "
+            f"input `{name}` ({_describe_spec(spec)}) takes float32 images in [-1, 1]: convert "
+            "uint8 0-255 images with images.astype('float32') / 127.5 - 1.")
+
+
+def _read_npy(name: str, spec, num: int, input_npy: str | None, array: np.ndarray | None = None,
+              named: bool = False) -> np.ndarray:
+    """The first ``num`` rows of the ``input_npy`` array (``array``, if already loaded), checked
+    against ``spec``."""
     expected = _describe_spec(spec)
     if input_npy is None:
         if spec.shape.rank == 4 and spec.dtype.is_floating:
@@ -347,18 +399,14 @@ def _read_npy(name: str, spec, num: int, input_npy: str | None, named: bool = Fa
         flag = f"--input_npy={name}=" if named else "--input_npy="
         raise ValueError(f"Input `{name}` ({expected}) takes an array: pass "
                          f"{flag}<.npy file of shape {_shape_text(spec.shape)}>.")
-    try:
-        array = np.load(input_npy, allow_pickle=False)
-    except (OSError, ValueError) as error:
-        raise ValueError(f"Cannot read --input_npy={input_npy}: {first_line(error)}") from None
-    if not np.issubdtype(array.dtype, np.number) or array.ndim < 1 or len(array) == 0:
-        raise ValueError(f"--input_npy={input_npy} holds a {array.dtype} array of shape "
-                         f"{list(array.shape)}; input `{name}` takes a non-empty number array "
-                         f"{expected}.")
+    if array is None:
+        array = load_npy(input_npy)
     array = array[:num]
     if not spec.shape.is_compatible_with(array.shape):
         raise ValueError(f"--input_npy={input_npy} has shape {list(array.shape)}, but input "
                          f"`{name}` takes {expected}: pass an array of that shape.")
+    if _input_kind(name, spec) == "images":
+        _check_image_range(name, spec, input_npy, array)
     if spec.dtype.is_integer:
         if not np.all(np.equal(np.mod(array, 1), 0)):
             raise ValueError(f"--input_npy={input_npy} holds fractions, but input `{name}` "
@@ -444,12 +492,12 @@ def main(argv):
     out, npy = f.out, f.npy
     if not out and not npy:
         sys.exit("error: pass --out grid.png and/or --npy samples.npy to say where to write.")
-    for flag, path in (("--out", out), ("--npy", npy)):
-        if path and os.path.isdir(path):
-            sys.exit(f"error: {flag}={path} is a folder: pass a file path.")
-    if out and not out.lower().endswith(".png"):
-        sys.exit(f"error: --out={out} must be a .png file.")
     try:
+        for flag, path in (("--out", out), ("--npy", npy)):
+            if path:
+                check_writable(path, flag)  # before the SavedModel is loaded and run
+        if out and not out.lower().endswith(".png"):
+            raise ValueError(f"--out={out} must be a .png file.")
         result = sample(f.saved_model, f.num, f.seed, signature=f.signature, label=f.label,
                         images_dir=f.images_dir, input_npy=f.input_npy,
                         labels_cycle=f.labels_cycle)

@@ -13,6 +13,8 @@ Reference: Keras optimizers (https://keras.io/api/optimizers/); Radford et al. 2
 from __future__ import annotations
 
 import inspect
+import math
+import numbers
 import warnings
 
 import keras
@@ -48,8 +50,9 @@ def build_optimizer(settings, key: str = "optimizer") -> keras.optimizers.Optimi
         A new optimizer.
 
     Raises:
-        ValueError: for an unknown optimizer name, or an argument that no Keras optimizer takes
-            (naming it and the chosen optimizer's valid arguments).
+        ValueError: for an unknown optimizer name, an argument that no Keras optimizer takes
+            (naming it and the chosen optimizer's valid arguments), or a learning rate that is
+            not a positive, finite number (naming the key and the value).
     """
     settings = dict(settings)
     name = settings.pop("name", "adam")
@@ -64,7 +67,18 @@ def build_optimizer(settings, key: str = "optimizer") -> keras.optimizers.Optimi
             )
         warnings.warn(f"{key}: {cls.__name__} takes no `{argument}`; ignoring it.", stacklevel=2)
         del settings[argument]
+    _check_learning_rate(settings.get("learning_rate", 1e-3), key)
     return cls(**settings)
+
+
+def _check_learning_rate(value, key: str) -> None:
+    """A number must be positive and finite (a schedule object is the caller's business)."""
+    if isinstance(value, bool):
+        raise ValueError(f"{key}.learning_rate must be a positive number. Received: "
+                         f"learning_rate={value!r}")
+    if isinstance(value, numbers.Real) and not 0 < value < math.inf:
+        raise ValueError(f"{key}.learning_rate must be a positive, finite number (e.g. 2e-4). "
+                         f"Received: learning_rate={value!r}")
 
 
 def compile_scheme(model, config):

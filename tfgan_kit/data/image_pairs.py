@@ -13,7 +13,9 @@ Training examples get the papers' random jitter: both images resized to ``load_s
 both (Isola et al. 2017, Appendix 6.2; Zhu et al. 2017, Appendix 7.1). The jitter's randomness is
 stateless, seeded by the epoch and the position in it (see
 :func:`tfgan_kit.data.pipeline.batch_examples`' ``transform``). Files are read after shuffling,
-so the shuffle buffer holds file names, not images. Pictures use the unjittered images resized to
+so the shuffle buffer holds file names, not images; each file is checked when the data set is
+built (:func:`image_file_problem`: headers, PNG checksums, JPEG end markers; about 0.1-0.3 ms a
+file), so an empty, truncated or corrupt one is named before training starts. Pictures use the unjittered images resized to
 ``image_size``. An unpaired epoch has ``max(|A|, |B|)`` examples; the smaller domain is repeated
 to that length (folders: in a seeded random order). The pairing of an ``a`` with a ``b`` is
 arbitrary and fixed; CycleGAN's losses treat the two domains' images separately.
@@ -37,14 +39,53 @@ from tfgan_kit.data.spec import DataSpec
 from tfgan_kit.registry import register_dataset
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+_DECODABLE = ("PNG", "JPEG", "MPO", "GIF", "BMP", "WEBP")  # Pillow's names of what TF decodes
+_JPEG_TAIL = 4096  # bytes searched for the end-of-image marker (some writers pad after it)
 DIRECTIONS = ("a_to_b", "b_to_a")
 
 
+def image_file_problem(path: str) -> str | None:
+    """Why TensorFlow could not decode the image file ``path``, or ``None`` if it can.
+
+    Cheap checks made when the data set is built (TensorFlow's own decode error, at the first
+    batch, does not name the file): Pillow identifies the format from the header; a PNG's
+    chunks and checksums are read to its end (``verify``); a JPEG without its end-of-image
+    marker at the end (truncated) is decoded at 1/8 scale to see whether its data are whole.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if os.path.getsize(path) == 0:
+        return "an empty file"
+    try:
+        with Image.open(path) as image:
+            kind = image.format
+            if kind not in _DECODABLE:
+                return f"a {kind} image, which TensorFlow does not decode"
+            image.verify()
+        if kind in ("JPEG", "MPO") and not _ends_with_jpeg_marker(path):
+            with Image.open(path) as image:
+                image.draft("RGB", (max(1, image.width // 8), max(1, image.height // 8)))
+                image.load()
+    except UnidentifiedImageError:
+        return "not a PNG/JPEG image"
+    except (OSError, SyntaxError, ValueError) as error:  # PIL: SyntaxError for broken PNGs
+        return f"truncated or corrupt: {error}"
+    return None
+
+
+def _ends_with_jpeg_marker(path: str) -> bool:
+    with open(path, "rb") as f:
+        f.seek(max(0, os.path.getsize(path) - _JPEG_TAIL))
+        return b"\xff\xd9" in f.read()
+
+
 def image_files(folder: str) -> list[str]:
-    """The sorted PNG/JPEG files of ``folder``.
+    """The sorted PNG/JPEG files of ``folder``, each checked to be a readable image.
 
     Raises:
         FileNotFoundError: if ``folder`` is missing or holds no such file.
+        ValueError: naming the first file that is empty, truncated or corrupt
+            (:func:`image_file_problem`), and saying to remove or replace it.
     """
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"{folder} is not a folder: set config.data.path (or "
@@ -53,6 +94,11 @@ def image_files(folder: str) -> list[str]:
                    if name.lower().endswith(IMAGE_SUFFIXES))
     if not files:
         raise FileNotFoundError(f"No .png/.jpg/.jpeg files in {folder}.")
+    for path in files:
+        problem = image_file_problem(path)
+        if problem is not None:
+            raise ValueError(f"{path} is not a readable image ({problem}): remove or replace the "
+                             "file.")
     return files
 
 

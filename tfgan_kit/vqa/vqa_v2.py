@@ -57,14 +57,48 @@ class VQAv2Set:
     human_answers: list[list[str]]
 
 
-def _load_json(path: str, key: str) -> list[dict]:
+# The fields this reader uses, with their types; every record must have them.
+QUESTION_FIELDS = {"image_id": int, "question_id": int, "question": str}
+ANNOTATION_FIELDS = {"question_id": int}
+
+
+def _load_json(path: str, key: str, fields: dict[str, type]) -> list[dict]:
+    """The ``key`` list of the json file ``path``, each record checked to hold ``fields``.
+
+    Raises:
+        FileNotFoundError: if ``path`` is not a file.
+        ValueError: naming the file, for malformed json, a missing ``key`` list, or a record
+            (by index) without one of ``fields`` or with one of the wrong type.
+    """
     if not os.path.isfile(path):
         raise FileNotFoundError(f"No such file: {path}: pass the path of the official VQA "
                                 f"{key} json (https://visualqa.org/download.html).")
-    with open(path) as f:
-        data = json.load(f)
-    if not isinstance(data, dict) or key not in data:
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not valid json ({error.msg} at line {error.lineno}, column "
+                         f"{error.colno}): pass the official VQA {key} json (download it again "
+                         "if it was cut short).") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not a json text file: pass the official VQA {key} "
+                         "json.") from None
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise ValueError(f"{path} is not a VQA {key} file: it has no {key!r} list.")
+    entry = key[:-1]  # "question", "annotation"
+    for index, record in enumerate(data[key]):
+        if not isinstance(record, dict):
+            raise ValueError(f"{path}: {entry} {index} is a {type(record).__name__}, not an "
+                             f"object with {sorted(fields)}: fix or remove it.")
+        for field, kind in fields.items():
+            value = record.get(field)
+            if field not in record:
+                raise ValueError(f"{path}: {entry} {index} has no {field!r} field (every "
+                                 f"{entry} needs {sorted(fields)}): fix or remove it.")
+            if not isinstance(value, kind) or isinstance(value, bool):
+                raise ValueError(f"{path}: {entry} {index} has {field}={value!r}, not "
+                                 f"{'an integer' if kind is int else 'a string'}: fix or remove "
+                                 "it.")
     return data[key]
 
 
@@ -121,15 +155,25 @@ def read_vqa_v2(questions_path: str, annotations_path: str | None,
 
     Raises:
         FileNotFoundError: for a missing file.
-        ValueError: for a file of the wrong kind, or a question whose image has no features.
+        ValueError: for a file of the wrong kind or malformed json, a question (named by its
+            index) without ``image_id``, ``question_id`` or ``question``, or a question whose
+            image has no features.
 
     Reference:
         Antol et al. 2015, Section 3; Goyal et al. 2017 (VQA v2 files).
     """
-    questions = _load_json(questions_path, "questions")
+    questions = _load_json(questions_path, "questions", QUESTION_FIELDS)
     annotations = {}
     if annotations_path is not None:
-        annotations = {a["question_id"]: a for a in _load_json(annotations_path, "annotations")}
+        records = _load_json(annotations_path, "annotations", ANNOTATION_FIELDS)
+        for index, a in enumerate(records):
+            answers = a.get("answers", [])
+            if not isinstance(answers, list) or not all(
+                    isinstance(x, dict) and "answer" in x for x in answers):
+                raise ValueError(f"{annotations_path}: annotation {index} has malformed "
+                                 "'answers' (expected a list of {'answer': ...} objects): fix "
+                                 "or remove it.")
+        annotations = {a["question_id"]: a for a in records}
     image_ids, features = read_features(features_path)
     row = {int(i): r for r, i in enumerate(image_ids)}
     missing = sorted({q["image_id"] for q in questions} - set(row))

@@ -1,8 +1,9 @@
 """Runs train.py and interrupts it at a chosen point (a test-only fault injector).
 
-    TFGAN_KIT_CRASH=<point>:<n>:<KILL|INT> python tests/training/crash_run.py <train.py flags>
+    TFGAN_KIT_CRASH=<point>:<n>:<KILL|INT|ENOSPC> python tests/training/crash_run.py <train.py flags>
 
-sends SIGKILL (or SIGINT, as Ctrl-C does) to itself at the n-th time ``point`` is reached:
+sends SIGKILL (or SIGINT, as Ctrl-C does) to itself at the n-th time ``point`` is reached (or,
+with ``ENOSPC``, raises the OSError of a full disk there):
 
 * ``mid_epoch``: after a training batch;
 * ``before_write``: a checkpoint is about to be written;
@@ -13,6 +14,7 @@ sends SIGKILL (or SIGINT, as Ctrl-C does) to itself at the n-th time ``point`` i
 * ``model_save``: the final ``model.keras`` is written to its temporary name, not yet renamed.
 """
 
+import errno
 import os
 import runpy
 import signal
@@ -29,6 +31,8 @@ _seen = {"batches": 0, "saves": 0, "records": 0, "model_saves": 0}
 
 
 def interrupt() -> None:
+    if SIGNAL == "ENOSPC":  # a full disk: the write fails with the error the OS gives
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "checkpoints/ckpt-temp")
     os.kill(os.getpid(), getattr(signal, f"SIG{SIGNAL}"))
 
 

@@ -1,7 +1,9 @@
 """A task (VQA) run resumes as a scheme run does: a finished run trains nothing, more epochs
 continue from the last one (weights equal to an uninterrupted run), a damaged state file or a
 torn newest checkpoint loses at most one epoch, a deleted ``config.json`` still refuses a changed
-run, and Ctrl-C keeps the last completed epoch."""
+run, and Ctrl-C keeps the last completed epoch (in-process, fast); and ``train.py`` killed with
+SIGKILL at three points of ``tests/training/crash_run.py`` resumes to the uninterrupted run's
+weights, bit for bit under ``--deterministic`` (slow)."""
 
 import json
 import os
@@ -105,3 +107,64 @@ def test_ctrl_c_keeps_the_last_completed_epoch(finished, runs, monkeypatch):
         train_and_evaluate(tiny(3), str(finished))
     monkeypatch.undo()
     same(weights(train_and_evaluate(tiny(3), str(finished))), runs[1])
+
+
+TINY_FLAGS = [
+    "--config=configs/vqa_sort_of_clevr_lstm.py", "--config.data.num_images=8",
+    "--config.data.test_images=2", "--config.data.questions_per_image=4",
+    "--config.data.batch_questions_per_image=2", "--config.model.cnn_filters=4",
+    "--config.model.embedding_dim=4", "--config.model.lstm_units=4",
+    "--config.model.common_dim=4", "--config.model.hidden=(4,)", "--config.train.batch_size=4",
+    "--config.train.epochs=3", "--config.train.steps_per_epoch=2", "--deterministic",
+]
+
+
+def run_cli(workdir, crash=None):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_CONFIG", "TFGAN_KIT_CRASH")}
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    if crash:
+        env["TFGAN_KIT_CRASH"] = crash
+    script = "tests/training/crash_run.py" if crash else "train.py"
+    return subprocess.run([sys.executable, script, *TINY_FLAGS, f"--workdir={workdir}"],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=300)
+
+
+def h5_weights(path):
+    import h5py
+
+    arrays = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, item: arrays.__setitem__(name, item[()])
+                     if isinstance(item, h5py.Dataset) else None)
+    return arrays
+
+
+@pytest.fixture(scope="module")
+def uninterrupted_cli(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("task_cli")
+    result = run_cli(workdir)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return h5_weights(workdir / "model.weights.h5")
+
+
+@pytest.mark.slow  # three train.py kills and reruns; the fast versions above run in-process
+@pytest.mark.parametrize("point", ["mid_epoch:3", "after_write:2", "torn_write:2"])
+def test_sigkill_of_a_task_run_then_rerun_equals_the_uninterrupted_run(point, uninterrupted_cli,
+                                                                       tmp_path):
+    """train.py on the VQA config killed (SIGKILL) at a point of tests/training/crash_run.py."""
+    import signal
+
+    killed = run_cli(tmp_path, crash=f"{point}:KILL")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    resumed = run_cli(tmp_path)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "resuming after epoch" in resumed.stdout
+    got = h5_weights(tmp_path / "model.weights.h5")
+    assert sorted(got) == sorted(uninterrupted_cli)
+    for name, value in uninterrupted_cli.items():
+        np.testing.assert_array_equal(got[name], value, err_msg=name)

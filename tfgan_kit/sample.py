@@ -124,8 +124,6 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
             images outside [-1, 1], or a signature that fails on the inputs. Every message is
             one line naming the flag to pass.
     """
-    import tensorflow as tf
-
     if num < 1:
         raise ValueError(f"--num must be at least 1. Received: num={num}")
     if images_dir is not None and not os.path.isdir(images_dir):
@@ -135,7 +133,9 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
     for path in arrays.values():
         if not os.path.isfile(path):
             raise FileNotFoundError(f"--input_npy={path} is not a file: pass a .npy file.")
-    loaded = {path: load_npy(path) for path in arrays.values()}  # before the SavedModel loads
+    loaded = {path: load_npy(path) for path in arrays.values()}  # before TensorFlow starts
+    import tensorflow as tf
+
     function = load_signature(saved_model, signature)
     specs = function.structured_input_signature[1]
     described = ", ".join(f"{name}: {_describe_spec(spec)}" for name, spec in sorted(specs.items()))

@@ -15,8 +15,8 @@ stateless, seeded by the epoch and the position in it (see
 :func:`tfgan_kit.data.pipeline.batch_examples`' ``transform``). Files are read after shuffling,
 so the shuffle buffer holds file names, not images; each file is checked when the data set is
 built (:func:`image_file_problem`: headers, PNG checksums, JPEG end markers; about 0.1-0.3 ms a
-file), so an empty, truncated or corrupt one is named before training starts. Pictures use the unjittered images resized to
-``image_size``. An unpaired epoch has ``max(|A|, |B|)`` examples; the smaller domain is repeated
+file), so an empty, truncated or corrupt one is named before training starts. Pictures use the
+unjittered images resized to ``image_size``. An unpaired epoch has ``max(|A|, |B|)`` examples; the smaller domain is repeated
 to that length (folders: in a seeded random order). The pairing of an ``a`` with a ``b`` is
 arbitrary and fixed; CycleGAN's losses treat the two domains' images separately.
 

@@ -27,7 +27,8 @@ def _unknown_name(name: str) -> ValueError:
 
 
 def split_names(split: str) -> list[str]:
-    """The split names a tfds split string reads: ``"train[:80%]+test"`` -> ``["train", "test"]``."""
+    """The split names a tfds split string reads: ``"train[:80%]+test"`` -> ``["train",
+    "test"]``."""
     return [re.sub(r"\[.*\]$", "", part.strip()) for part in str(split).split("+")]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from typing import NamedTuple
 
 import keras
@@ -115,12 +116,17 @@ class InceptionFeatures(FeatureExtractor):
         if problem is not None:
             raise ValueError(f"{weights_path} is not an InceptionV3 weights file ({problem}). "
                              f"{_INCEPTION_WEIGHTS_HELP}")
-        try:
-            network.load_weights(weights_path)
-        except (ValueError, OSError, KeyError) as error:
-            reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
-            raise ValueError(f"{weights_path} does not hold InceptionV3 weights ({reason}). "
-                             f"{_INCEPTION_WEIGHTS_HELP}") from None
+        with warnings.catch_warnings(record=True) as caught:  # one per layer for a wrong file
+            warnings.simplefilter("always")
+            try:
+                network.load_weights(weights_path)
+            except (ValueError, OSError, KeyError) as error:
+                reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+                raise ValueError(f"{weights_path} does not hold InceptionV3 weights "
+                                 f"({reason.rstrip(':')}). {_INCEPTION_WEIGHTS_HELP}") from None
+        for warning in caught:  # the weights loaded: their warnings, if any, are real
+            warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                   warning.lineno)
         self._model = keras.Model(
             network.inputs, [network.get_layer("avg_pool").output, network.outputs[0]]
         )

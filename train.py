@@ -66,14 +66,43 @@ _DETERMINISTIC = flags.DEFINE_bool(
 flags.mark_flags_as_required(["config", "workdir"])
 
 
+def check_config_file(path: str) -> str | None:
+    """Loads the config file at ``path`` as absl will, and says in one line what is wrong with it
+    (``None`` when it gives a config): missing, not Python, no ``get_config``, ``get_config``
+    failing or returning something other than an experiment ``ConfigDict``."""
+    fix = "pass a file of configs/ (e.g. --config=configs/dcgan_digits.py)"
+    if not os.path.isfile(path):
+        return f"--config={path}: no such file; {fix}."
+    try:
+        with open(path, "rb") as f:
+            code = compile(f.read(), path, "exec")
+    except (SyntaxError, ValueError) as error:
+        where = f" (line {error.lineno})" if getattr(error, "lineno", None) else ""
+        return (f"--config={path} is not valid Python{where}: "
+                f"{getattr(error, 'msg', None) or error}; {fix}.")
+    namespace = {"__file__": os.path.abspath(path), "__name__": "config_file"}
+    try:
+        exec(code, namespace)  # noqa: S102 -- the user's own config file, as absl runs it
+        if not callable(namespace.get("get_config")):
+            return f"--config={path} defines no get_config() function; {fix}."
+        config = namespace["get_config"]()
+    except Exception as error:  # noqa: BLE001 -- any failure of the user's file is one line
+        return f"--config={path} failed to load: {type(error).__name__}: {error}."
+    if not isinstance(config, config_dict.ConfigDict):
+        return (f"--config={path}: get_config() returned {type(config).__name__!r}, not an "
+                f"ml_collections.ConfigDict; {fix}.")
+    if "scheme" not in config and "task" not in config:
+        return (f"--config={path}: the config names no `scheme` (or `task`); {fix}.")
+    return None
+
+
 def parse_flags(argv):
-    """absl flag parsing, with a one-line error for a missing config file or an unknown key."""
+    """absl flag parsing, with a one-line error for a bad config file or an unknown key."""
     for arg in argv:
         if arg.startswith("--config="):
-            path = arg.split("=", 1)[1].split(":")[0]
-            if not os.path.isfile(path):
-                sys.exit(f"error: --config={path}: no such file; pass a file of configs/ "
-                         "(e.g. --config=configs/dcgan_digits.py).")
+            problem = check_config_file(arg.split("=", 1)[1].split(":")[0])
+            if problem:
+                sys.exit(f"error: {problem}")
     try:
         return flags.FLAGS(argv)
     except flags.Error as error:
@@ -106,6 +135,16 @@ def _unknown_key_message(argv) -> str | None:
 
 def main(argv):
     del argv
+    from tfgan_kit.preflight import check_export_dir, check_tf_config, check_workdir
+
+    try:  # before TensorFlow starts: a wrong path or cluster is refused at once
+        if _EXPORT_DIR.value:
+            check_export_dir(_EXPORT_DIR.value)
+        check_workdir(_WORKDIR.value)
+        if _STRATEGY.value == "multi_worker":
+            check_tf_config(os.environ.get("TF_CONFIG"))
+    except ValueError as error:
+        sys.exit(f"error: {error}")
     from tfgan_kit.training import NonFiniteLossError, TrainingInterrupted, train_and_evaluate
     from tfgan_kit.training.strategy import make_strategy
 
@@ -120,6 +159,10 @@ def main(argv):
         train_and_evaluate(_CONFIG.value, _WORKDIR.value, strategy, export_dir=_EXPORT_DIR.value)
     except (ValueError, FileNotFoundError, NonFiniteLossError) as error:
         sys.exit(f"error: {error}")
+    except OSError as error:  # e.g. a full disk: every write is atomic, saved work is intact
+        where = f" writing {error.filename}" if error.filename else ""
+        sys.exit(f"error: {error.strerror or error}{where}; the last completed epoch's checkpoint "
+                 "is intact: free some space (or fix the path) and rerun the same command.")
     except TrainingInterrupted as interruption:
         print(interruption, file=sys.stderr)
         sys.exit(130)

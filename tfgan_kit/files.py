@@ -22,8 +22,8 @@ import os
 import tempfile
 import zipfile
 
-__all__ = ["check_writable", "write_text_atomically", "keras_archive_problem", "load_keras_file",
-           "weights_file_problem"]
+__all__ = ["check_folder_writable", "check_writable", "write_text_atomically",
+           "keras_archive_problem", "load_keras_file", "weights_file_problem"]
 
 
 def _nearest_existing(folder: str) -> str:
@@ -67,6 +67,32 @@ def check_writable(path: str, flag: str) -> None:
     except OSError as error:
         raise ValueError(f"{flag}={path} cannot be written ({error.strerror or error}): pass a "
                          "path in a writable folder.") from None
+
+
+def check_folder_writable(path: str, flag: str) -> None:
+    """Refuses an output folder ``path`` (existing or not) in which files cannot be written.
+
+    A probe file is created and removed in ``path``, or in its nearest existing folder when it
+    does not exist yet (nothing else is created).
+
+    Args:
+        path: the output folder.
+        flag: how the user gave it, for the message (``"--workdir"``).
+
+    Raises:
+        ValueError: naming ``flag=path``, why it cannot be written and the fix.
+    """
+    folder = _nearest_existing(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise ValueError(f"{flag}={path} is under the file {folder}: pass a folder path.")
+    try:
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".write_check_")
+        os.close(handle)
+        os.remove(probe)
+    except OSError as error:
+        raise ValueError(f"{flag}={path} is not writable ({error.strerror or error} in "
+                         f"{folder}): pass a folder in a writable place, or free some "
+                         "space.") from None
 
 
 def write_text_atomically(path: str, text: str) -> None:

@@ -67,11 +67,11 @@ def build_optimizer(settings, key: str = "optimizer") -> keras.optimizers.Optimi
             )
         warnings.warn(f"{key}: {cls.__name__} takes no `{argument}`; ignoring it.", stacklevel=2)
         del settings[argument]
-    _check_learning_rate(settings.get("learning_rate", 1e-3), key)
+    check_learning_rate(settings.get("learning_rate", 1e-3), key)
     return cls(**settings)
 
 
-def _check_learning_rate(value, key: str) -> None:
+def check_learning_rate(value, key: str) -> None:
     """A number must be positive and finite (a schedule object is the caller's business)."""
     if isinstance(value, bool):
         raise ValueError(f"{key}.learning_rate must be a positive number. Received: "

@@ -17,6 +17,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_kit.models.outputs import Endpoint
+from tfgan_kit.preflight import check_export_dir
 
 
 def _shape_text(spec: tf.TensorSpec) -> str:
@@ -44,20 +45,6 @@ def _checked(name: str, endpoint: Endpoint):
 
     signature = [tf.TensorSpec(s.shape, s.dtype, name=n) for n, s in endpoint.inputs.items()]
     return serve, signature
-
-
-def check_export_dir(export_dir: str) -> None:
-    """Refuses an ``export_dir`` that is a file or already holds a SavedModel.
-
-    Raises:
-        ValueError: naming the path and the fix.
-    """
-    if os.path.exists(export_dir) and not os.path.isdir(export_dir):
-        raise ValueError(f"--export_dir={export_dir} is a file: pass a new folder.")
-    if os.path.exists(os.path.join(export_dir, "saved_model.pb")):
-        raise ValueError(
-            f"{export_dir} already holds a SavedModel: choose a new --export_dir or delete it."
-        )
 
 
 def export_model(model, export_dir: str, **endpoint_options) -> str:

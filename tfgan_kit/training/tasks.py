@@ -27,6 +27,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_kit import registry
+from tfgan_kit.optimizers import check_learning_rate
 from tfgan_kit.training.callbacks import NaNGuard
 from tfgan_kit.training.checkpoints import RunCheckpoint, checkpoint_config, latest_readable
 from tfgan_kit.training.schedules import check_decay_start, learning_rate_decay
@@ -81,6 +82,9 @@ def check_task_config(config) -> None:
     if unknown:
         raise ValueError(f"Unknown key(s) {sorted(unknown)} in config.train: valid keys are "
                          f"{sorted(TASK_TRAIN_KEYS)}.")
+    if hasattr(config.train.get("optimizer"), "get"):
+        check_learning_rate(config.train.optimizer.get("learning_rate", 1e-3),
+                            "config.train.optimizer")
     for key in ("epochs", "batch_size"):
         value = config.train.get(key)
         if not isinstance(value, int) or value < 1:

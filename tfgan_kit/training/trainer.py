@@ -26,8 +26,9 @@ from tfgan_kit import registry
 from tfgan_kit.data import DataSpec
 from tfgan_kit.distribute import is_multi_worker
 from tfgan_kit.export import export_model
-from tfgan_kit.export.saved_model import check_export_dir
 from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
+from tfgan_kit.optimizers import check_learning_rate
+from tfgan_kit.preflight import check_export_dir, check_workdir
 from tfgan_kit.training.callbacks import ModeCoverageLog, NaNGuard, ProgressFigures, SampleGrid
 from tfgan_kit.training.precision import check_precision, config_precision
 from tfgan_kit.training.precision import check_resume_precision, dtype_policy
@@ -65,6 +66,9 @@ def check_config(config) -> None:
             f"{sorted(TRAIN_KEYS)} and one `<name>_optimizer` per optimizer of the scheme."
         )
     train = config.train
+    for key in sorted(k for k in train.keys() if k.endswith("_optimizer")):  # before any data
+        if hasattr(train[key], "get"):
+            check_learning_rate(train[key].get("learning_rate", 1e-3), f"config.train.{key}")
     for key, low in (("epochs", 1), ("batch_size", 1), ("sample_every_epochs", 1),
                      ("num_samples", 1)):
         if not isinstance(train.get(key), int) or train[key] < low:
@@ -203,63 +207,15 @@ def check_batches(model, spec: DataSpec, config) -> None:
         )
 
 
-def check_workdir(workdir: str) -> None:
-    """Refuses a ``workdir`` that cannot hold a run, before any training: empty, a file, under a
-    file, not writable, or with a ``.lock`` that is not a file.
-
-    Raises:
-        ValueError: naming the path and the fix.
-    """
-    if not workdir or not str(workdir).strip():
-        raise ValueError("--workdir is empty: pass the run's folder (created if new), e.g. "
-                         "--workdir=/tmp/run.")
-    if os.path.exists(workdir) and not os.path.isdir(workdir):
-        raise ValueError(f"--workdir={workdir} is a file: pass a folder (it is created if new).")
-    try:
-        os.makedirs(workdir, exist_ok=True)
-    except OSError as error:
-        raise ValueError(f"--workdir={workdir} cannot be created ({error.strerror or error}): "
-                         "pass a folder in a writable place.") from None
-    lock = os.path.join(workdir, ".lock")
-    if os.path.lexists(lock) and not os.path.isfile(lock):
-        raise ValueError(f"{lock} is not a file: remove it (it only marks a run in progress).")
-    _check_writable(workdir, f"--workdir={workdir}")
-
-
-def _check_writable(path: str, what: str) -> None:
-    """Writes and removes a small file in ``path``'s nearest existing folder.
-
-    Raises:
-        ValueError: when that fails (read-only file system, no permission, full disk) or the
-            nearest existing ancestor is a file.
-    """
-    folder = os.path.abspath(path)
-    while not os.path.exists(folder):
-        folder = os.path.dirname(folder)
-    if not os.path.isdir(folder):
-        raise ValueError(f"{what} is under the file {folder}: pass a folder path.")
-    probe = os.path.join(folder, f".tfgan_kit_write_test.{os.getpid()}")
-    try:
-        with open(probe, "w") as f:
-            f.write("ok")
-    except OSError as error:
-        raise ValueError(f"{what} is not writable ({error.strerror or error} in {folder}): "
-                         "pass a folder in a writable place, or free some space.") from None
-    finally:
-        if os.path.exists(probe):
-            os.remove(probe)
-
-
 def check_paths(workdir: str, export_dir: str | None) -> None:
     """Refuses an unusable ``workdir`` or ``export_dir`` before any training.
 
     Raises:
         ValueError: naming the path and the fix.
     """
-    check_workdir(workdir)
-    if export_dir:
+    if export_dir:  # first: nothing is created for a run that cannot export
         check_export_dir(export_dir)
-        _check_writable(export_dir, f"--export_dir={export_dir}")
+    check_workdir(workdir)
 
 
 def build_callbacks(config, model, workdir: str, spec: DataSpec,

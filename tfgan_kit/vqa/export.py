@@ -18,7 +18,7 @@ from typing import Sequence
 
 import tensorflow as tf
 
-from tfgan_kit.export.saved_model import check_export_dir
+from tfgan_kit.preflight import check_export_dir
 
 __all__ = ["export_vqa_model", "read_assets"]
 

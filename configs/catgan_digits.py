@@ -9,8 +9,9 @@
 Unsupervised, 100 epochs = 1,700 steps: the categories of D match the digit classes with a
 held-out cluster accuracy (Hungarian matching, 359 digits) of 36.5% / 41.2% / 40.9% at seeds
 0 / 1 / 2 (9-10 categories used; chance is about 10-20%), a weak clustering: G's samples stay
-poor. With 100 labels (labelled_per_class=10; 100 epochs = 1,400 steps, 156 s) the classifier is right on 96.1% of the
-held-out digits against 91.9% for the same classifier trained on the 100 labels alone
+poor. With 100 labels (labelled_per_class=10; 100 epochs = 1,400 steps, 156 s) the
+classifier is right on 96.1% of the held-out digits against 91.9% for the same classifier
+trained on the 100 labels alone
 (tests/models/test_catgan_learning.py, benchmarks/semi_supervised.py). The optimizer (Adam 1e-3,
 beta_1 0.5) and nets are this project's choice for the 8x8 digits, not the paper's.
 Precision: float32 (set below). `auto` (mixed_bfloat16 on this CPU) does not speed these fully

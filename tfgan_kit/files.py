@@ -35,6 +35,14 @@ def _nearest_existing(folder: str) -> str:
     return folder
 
 
+def _probe(folder: str) -> None:
+    """Creates and removes a file in ``folder`` (raises the OSError of a folder that cannot be
+    written: read-only, no permission, full)."""
+    handle, probe = tempfile.mkstemp(dir=folder, prefix=".write_check_")
+    os.close(handle)
+    os.remove(probe)
+
+
 def check_writable(path: str, flag: str) -> None:
     """Refuses an output ``path`` that cannot be written, without changing anything on disk.
 
@@ -61,9 +69,7 @@ def check_writable(path: str, flag: str) -> None:
             with open(target, "ab"):
                 pass
         else:
-            handle, probe = tempfile.mkstemp(dir=folder, prefix=".write_check_")
-            os.close(handle)
-            os.remove(probe)
+            _probe(folder)
     except OSError as error:
         raise ValueError(f"{flag}={path} cannot be written ({error.strerror or error}): pass a "
                          "path in a writable folder.") from None
@@ -86,9 +92,7 @@ def check_folder_writable(path: str, flag: str) -> None:
     if not os.path.isdir(folder):
         raise ValueError(f"{flag}={path} is under the file {folder}: pass a folder path.")
     try:
-        handle, probe = tempfile.mkstemp(dir=folder, prefix=".write_check_")
-        os.close(handle)
-        os.remove(probe)
+        _probe(folder)
     except OSError as error:
         raise ValueError(f"{flag}={path} is not writable ({error.strerror or error} in "
                          f"{folder}): pass a folder in a writable place, or free some "

@@ -6,7 +6,7 @@
 Prints, per seed, the held-out accuracy (the 20% of the embedded digits the classifier never
 saw) of:
 
-* the full-precision classifier P (:func:`tfgan_kit.nets.zaq.train_digits_cnn`);
+* the full-precision classifier P (:func:`tfgan_kit.models.zaq.train_digits_cnn`);
 * Q = P quantized (the config's bits) without fine-tuning: the scheme's Q as built, its
   activation ranges calibrated data-free on Gaussian noise (and, for reference, Q calibrated on
   the real training images instead: data used);
@@ -102,11 +102,11 @@ def fine_tune(model, spec, config) -> float:
 
 def run(config) -> dict:
     """Trains and evaluates the classifiers of one seed; returns their accuracies and times."""
-    from tfgan_kit.nets.zaq import digits_split
+    from tfgan_kit.data import digits_train_test
     from tfgan_kit.quantize import calibrate_activation_ranges, quantize_model
 
-    (train_images, _), (test_images, test_labels) = digits_split(config.model.image_size,
-                                                                 config.seed)
+    (train_images, _), (test_images, test_labels) = digits_train_test(
+        config.model.image_size, config.seed)
     results = {}
     zaq, spec = build(config)
     results["full precision"] = accuracy(lambda x: zaq.teacher(x, training=False)[-1],

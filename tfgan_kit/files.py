@@ -4,9 +4,9 @@
 * :func:`check_writable`: an output path that cannot be written (a folder, a path under a regular
   file, a read-only file system, no permission) is refused before any computation, so a long run
   never ends with its results lost at the last step;
-* :func:`write_text_atomically`: the new file replaces the old one in one step (a temporary file
-  in the same folder, then ``os.replace``), so a run that fails while writing leaves the earlier
-  file as it was;
+* :func:`write_atomically` / :func:`write_text_atomically`: the new file replaces the old one in
+  one step (a temporary file in the same folder, then ``os.replace``), so a run that is killed or
+  fails while writing leaves the earlier file as it was;
 * :func:`weights_file_problem`: a weights file that is not HDF5 at all is named before the work
   that needs it;
 * :func:`load_keras_file`: a ``.keras`` file that is not a readable zip archive (truncated by a
@@ -22,8 +22,8 @@ import os
 import tempfile
 import zipfile
 
-__all__ = ["check_folder_writable", "check_writable", "write_text_atomically",
-           "keras_archive_problem", "load_keras_file", "weights_file_problem"]
+__all__ = ["check_folder_writable", "check_writable", "keras_archive_problem", "load_keras_file",
+           "weights_file_problem", "write_atomically", "write_text_atomically"]
 
 
 def _nearest_existing(folder: str) -> str:
@@ -99,26 +99,44 @@ def check_folder_writable(path: str, flag: str) -> None:
                          "space.") from None
 
 
-def write_text_atomically(path: str, text: str) -> None:
-    """Writes ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+def write_atomically(path: str, write) -> str:
+    """Calls ``write(temporary_path)``, then moves that file over ``path`` with ``os.replace``.
 
-    The folders on the way are created. If writing fails, an earlier file at ``path`` is left
-    unchanged and the temporary file is removed.
+    The temporary file sits next to ``path`` (same file system) and ends with ``path``'s own name
+    (``.partial.<random>.model.keras``), so writers that choose a format by extension (Keras'
+    ``save``, ``savefig``) work. A kill at any moment leaves the previous file (or none), never a
+    half-written one; if ``write`` raises, the temporary file is removed. Creates the folders on
+    the way; returns ``path``.
 
     Raises:
         OSError: when the folder cannot be written.
     """
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".partial.",
+                                         suffix="." + os.path.basename(path))
+    os.close(handle)
     try:
-        with os.fdopen(handle, "w") as f:
-            f.write(text)
+        write(temporary)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.remove(temporary)
         raise
+    return path
+
+
+def write_text_atomically(path: str, text: str) -> str:
+    """Writes ``text`` to ``path`` atomically (:func:`write_atomically`); returns ``path``.
+
+    Raises:
+        OSError: when the folder cannot be written.
+    """
+    def write(temporary: str) -> None:
+        with open(temporary, "w") as f:
+            f.write(text)
+
+    return write_atomically(path, write)
 
 
 def weights_file_problem(path: str) -> str | None:

@@ -218,7 +218,8 @@ def draw(result: dict, path: str) -> str:
     Raises:
         ValueError: if the output is neither images (1 or 3 channels) nor 2-D points.
     """
-    from tfgan_kit.training.images import save_image_grid, save_scatter
+    from tfgan_kit.figures import save_scatter
+    from tfgan_kit.images import save_image_grid
 
     name = main_output(result["outputs"])
     output = result["outputs"][name]

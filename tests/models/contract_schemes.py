@@ -18,7 +18,8 @@ import tensorflow as tf
 
 from tfgan_kit.data import DataSpec, batch_examples, batch_size, pair, ring_centers
 from tfgan_kit.losses import minimax_discriminator_loss, non_saturating_generator_loss
-from tfgan_kit.models import AdversarialModel, Endpoint, Picture
+from tfgan_kit.models import AdversarialModel
+from tfgan_kit.types import Endpoint, Picture
 from tfgan_kit.nets import mlp_discriminator, mlp_generator
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import register_dataset, register_scheme

@@ -19,7 +19,7 @@ from tfgan_kit.training import (
     SampleGrid,
     latest_readable,
 )
-from tfgan_kit.training.images import image_grid
+from tfgan_kit.images import image_grid
 
 
 def ring_gan():

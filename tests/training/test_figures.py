@@ -16,7 +16,7 @@ from tfgan_kit.data.synthetic import gaussian_grid_spec, gaussian_ring_spec, mix
 from tfgan_kit.data.synthetic import ring_centers
 from tfgan_kit.metrics.mode_coverage import mode_coverage
 from tfgan_kit.models import GAN
-from tfgan_kit.models.outputs import Picture
+from tfgan_kit.types import Picture
 from tfgan_kit.nets import mlp_discriminator, mlp_generator
 from tfgan_kit.training.callbacks import (
     COVERAGE_KEYS,
@@ -24,15 +24,9 @@ from tfgan_kit.training.callbacks import (
     ProgressFigures,
     SampleGrid,
 )
-from tfgan_kit.training.images import (
-    circles_of,
-    coverage_text,
-    image_grid,
-    picture_figure,
-    render,
-    title_of,
-    write_atomically,
-)
+from tfgan_kit.figures import circles_of, coverage_text, picture_figure, render, title_of
+from tfgan_kit.files import write_atomically
+from tfgan_kit.images import image_grid
 
 STD = 0.05
 CENTERS = ring_centers(8, 1.0)
@@ -204,7 +198,7 @@ def test_coverage_logs_titles_progress_figures_and_resume(tmp_path):
     pngs = sorted(f for f in os.listdir(samples) if f.startswith("epoch_"))
     assert gif.n_frames == len(pngs) == 4
     assert png(os.path.join(samples, "progress.png")).text["Title"].endswith("epoch 4 · step 20")
-    assert not [f for f in os.listdir(samples) if f.endswith(".tmp")]
+    assert not [f for f in os.listdir(samples) if f.startswith(".partial.")]
 
 
 def test_mode_coverage_log_is_a_no_op_without_a_mixture():

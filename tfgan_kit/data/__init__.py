@@ -6,7 +6,7 @@ Every loader returns a batched, seeded-shuffle, prefetched ``tf.data.Dataset`` o
 :class:`DataSpec` (the dataset and what its batches hold) for ``train.py`` configs.
 """
 
-from tfgan_kit.data.digits import digits, digits_arrays
+from tfgan_kit.data.digits import digits, digits_arrays, digits_train_test
 from tfgan_kit.data.pipeline import batch_examples
 from tfgan_kit.data.spec import (
     BATCH_KINDS,
@@ -42,6 +42,7 @@ __all__ = [
     "batch_size",
     "digits",
     "digits_arrays",
+    "digits_train_test",
     "gaussian_grid",
     "gaussian_ring",
     "grid_centers",

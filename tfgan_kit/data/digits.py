@@ -49,6 +49,24 @@ def digits_arrays(image_size: int = 8, with_labels: bool = False):
     return images
 
 
+def digits_train_test(image_size: int = 8, seed: int = 0):
+    """The embedded digits split 80/20 by a seeded permutation (a classifier's train and held-out
+    sets; ZAQ trains its full-precision model on the first and measures on the second).
+
+    Args:
+        image_size: 8, 16 or 32. Defaults to `8`.
+        seed: seed of the permutation. Defaults to `0`.
+
+    Returns:
+        ``((train_images, train_labels), (test_images, test_labels))``, images in [-1, 1].
+    """
+    images, labels = digits_arrays(image_size, with_labels=True)
+    order = np.random.default_rng(seed).permutation(len(images))
+    cut = int(0.8 * len(images))
+    return ((images[order[:cut]], labels[order[:cut]]),
+            (images[order[cut:]], labels[order[cut:]]))
+
+
 def digits(
     batch_size: int = 64,
     image_size: int = 8,

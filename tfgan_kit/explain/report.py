@@ -102,7 +102,7 @@ def unit_title(layer: str, unit: int, explanation) -> str:
     ``explanation`` is the unit's :class:`tfgan_kit.explain.search.Explanation`; a unit no concept
     overlaps reads ``NONE``.
     """
-    from tfgan_kit.training.images import join_title  # lazy: figures only when writing them
+    from tfgan_kit.figures import join_title  # lazy: figures only when writing them
 
     formula = "NONE" if explanation.formula is None else str(explanation.formula)
     single = "NONE" if explanation.best_single is None else str(explanation.best_single)
@@ -119,9 +119,9 @@ def unit_figure(strip: Image.Image, title: str, min_width: int = 512):
 
     Returns:
         A :class:`matplotlib.figure.Figure` (write it with
-        :func:`tfgan_kit.training.images.save_figure`).
+        :func:`tfgan_kit.figures.save_figure`).
     """
-    from tfgan_kit.training.images import new_figure, set_title, title_lines
+    from tfgan_kit.figures import new_figure, set_title, title_lines
 
     pixels = np.asarray(strip.convert("RGB"))
     scale = max(1, int(np.ceil(min_width / pixels.shape[1])))
@@ -178,7 +178,7 @@ def write_report(
                 f"`images` has {images.shape[0]} images but the dissection "
                 f"{dissection.activations.shape[0]}; pass the probe images."
             )
-        from tfgan_kit.training.images import save_figure
+        from tfgan_kit.figures import save_figure
 
         units_dir = os.path.join(out_dir, "units")
         os.makedirs(units_dir, exist_ok=True)

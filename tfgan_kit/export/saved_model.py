@@ -16,7 +16,7 @@ import os
 import keras
 import tensorflow as tf
 
-from tfgan_kit.models.outputs import Endpoint
+from tfgan_kit.types import Endpoint
 from tfgan_kit.preflight import check_export_dir
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
+
+from tfgan_kit.images import image_grid, save_image_grid
 
 
 def interpolate_latents(z0, z1, steps: int, method: str = "linear") -> np.ndarray:
@@ -67,7 +67,7 @@ def save_interpolation_grid(images, path: str) -> np.ndarray:
     """Writes generated interpolations as one PNG: one row per interpolation, one column per step.
 
     Typical use: ``G(interpolate_latents(z0, z1, steps, "slerp"))`` reshaped to
-    ``[rows, steps, H, W, C]``. The tiling is `tfgan_kit.training.images.image_grid` (1-pixel
+    ``[rows, steps, H, W, C]``. The tiling is :func:`tfgan_kit.images.image_grid` (1-pixel
     black padding, [-1, 1] mapped to 0..255).
 
     Args:
@@ -80,20 +80,15 @@ def save_interpolation_grid(images, path: str) -> np.ndarray:
     Raises:
         ValueError: if `images` is not 5-D with 1 or 3 channels.
     """
-    from PIL import Image
-
-    from tfgan_kit.training.images import image_grid  # lazy: keeps metrics import-light
-
     images = np.asarray(images, dtype=np.float32)
     if images.ndim != 5 or images.shape[-1] not in (1, 3):
         raise ValueError(
             "`images` must have shape [rows, steps, height, width, 1 or 3]. "
             f"Received: shape={images.shape}"
         )
-    grid = image_grid(images.reshape((-1,) + images.shape[2:]), columns=images.shape[1])
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid).save(path)
-    return grid
+    tiles = images.reshape((-1,) + images.shape[2:])
+    save_image_grid(tiles, path, columns=images.shape[1])
+    return image_grid(tiles, columns=images.shape[1])
 
 
 def write_interpolation_figure(

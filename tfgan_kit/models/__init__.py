@@ -23,7 +23,6 @@ from tfgan_kit.models.gan import GAN
 from tfgan_kit.models.growth import GrowthLogger, GrowthPhase, GrowthSchedule
 from tfgan_kit.models.infogan import InfoGAN
 from tfgan_kit.models.lsgan import LSGAN
-from tfgan_kit.models.outputs import Endpoint, Picture
 from tfgan_kit.models.progressive import ProgressiveGAN
 from tfgan_kit.models.ssgan import SemiSupervisedGAN
 from tfgan_kit.models.wgan import WGAN
@@ -39,14 +38,12 @@ __all__ = [
     "ConditionalGAN",
     "DRAGAN",
     "EBGAN",
-    "Endpoint",
     "FGAN",
     "GAN",
     "GrowthLogger",
     "GrowthPhase",
     "GrowthSchedule",
     "LSGAN",
-    "Picture",
     "ProgressiveGAN",
     "WGAN",
     "WGANGP",

@@ -35,7 +35,7 @@ import tensorflow as tf
 
 from tfgan_kit.data import spec as batches
 from tfgan_kit.distribute import is_multi_worker
-from tfgan_kit.models.outputs import Endpoint, Picture
+from tfgan_kit.types import Endpoint, Picture
 
 # Draw streams per training step: stream i < _STREAMS_PER_STEP keeps the draws of a step apart.
 _STREAMS_PER_STEP = 1024

@@ -36,7 +36,7 @@ from tfgan_kit.losses import (
     marginal_entropy,
 )
 from tfgan_kit.models.base import AdversarialModel
-from tfgan_kit.models.outputs import Endpoint
+from tfgan_kit.types import Endpoint
 from tfgan_kit.models.ssgan import _check_classifier, classify_endpoint, global_batch_mean
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme

@@ -33,7 +33,7 @@ from tfgan_kit.losses import (
     identity_loss,
 )
 from tfgan_kit.models.base import _STREAMS_PER_STEP, AdversarialModel
-from tfgan_kit.models.outputs import Endpoint, Picture
+from tfgan_kit.types import Endpoint, Picture
 from tfgan_kit.models.translation import (
     columns_picture,
     image_endpoint,

@@ -40,7 +40,7 @@ from tfgan_kit.losses.penalties import drift_penalty, gradient_penalty
 from tfgan_kit.losses.wasserstein import wasserstein_discriminator_loss, wasserstein_generator_loss
 from tfgan_kit.models.base import AdversarialModel
 from tfgan_kit.models.growth import GrowthLogger, GrowthSchedule
-from tfgan_kit.models.outputs import Endpoint
+from tfgan_kit.types import Endpoint
 from tfgan_kit.nets.progressive import ProgressiveDiscriminator, ProgressiveGenerator
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import register_scheme

@@ -33,7 +33,7 @@ from tfgan_kit.losses import (
     ssgan_unsupervised_loss,
 )
 from tfgan_kit.models.base import AdversarialModel
-from tfgan_kit.models.outputs import Endpoint
+from tfgan_kit.types import Endpoint
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
 

@@ -14,7 +14,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfgan_kit.models.outputs import Endpoint, Picture
+from tfgan_kit.types import Endpoint, Picture
 
 
 def image_endpoint(net: keras.Model) -> Endpoint:

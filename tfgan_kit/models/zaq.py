@@ -26,21 +26,25 @@ Reference:
 
 from __future__ import annotations
 
+import os
 from typing import Any, Mapping, Sequence
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from tfgan_kit.data import batch_size
+from tfgan_kit.data import batch_size, digits_train_test
+from tfgan_kit.files import load_keras_file
 from tfgan_kit.losses import channel_relation_discrepancy, layer_weight_update, output_discrepancy
 from tfgan_kit.models.base import AdversarialModel
-from tfgan_kit.models.outputs import Endpoint
+from tfgan_kit.nets.zaq import digits_cnn, with_features, zaq_generator
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.quantize import calibrate_activation_ranges, quantize_model
 from tfgan_kit.registry import register_scheme
+from tfgan_kit.types import Endpoint
 
-__all__ = ["QuantizedAccuracy", "StepLearningRateDecay", "ZAQ", "build_zaq", "step_decay_factor"]
+__all__ = ["QuantizedAccuracy", "StepLearningRateDecay", "ZAQ", "build_zaq", "step_decay_factor",
+           "train_digits_cnn"]
 
 
 def _replica_mean(value):
@@ -258,15 +262,55 @@ class StepLearningRateDecay(keras.callbacks.Callback):
                 inner.learning_rate = self.base_rates[name] * factor
 
 
+def train_digits_cnn(image_size: int = 8, epochs: int = 30, seed: int = 0,
+                     path: str | None = None, width: int = 32) -> keras.Model:
+    """The full-precision model P: :func:`tfgan_kit.nets.zaq.digits_cnn` trained on the train split of
+    :func:`tfgan_kit.data.digits_train_test`, or loaded.
+
+    Adam 1e-3, batch 64, cross-entropy, a seeded order; a few seconds on a CPU.
+
+    Args:
+        image_size: 8, 16 or 32. Defaults to `8`.
+        epochs: training epochs. Defaults to `30`.
+        seed: seed of the split, initialisers and order. Defaults to `0`.
+        path: optional ``.keras`` file: loaded if it exists, written after training if not.
+        width: filters of the first stage of :func:`digits_cnn`. Defaults to `32`.
+
+    Returns:
+        The trained classifier (``images -> logits``).
+
+    Raises:
+        ValueError: when ``path`` is not a readable ``.keras`` archive (truncated or corrupt)
+            or holds a model of another input shape.
+    """
+    if path and os.path.isfile(path):
+        model = load_keras_file(path, "config.model.teacher_path", "delete it (the classifier "
+                                "is then trained and saved there again) or pass another path")
+        shape = tuple(model.inputs[0].shape[1:])
+        if shape != (image_size, image_size, 1):
+            raise ValueError(f"{path} holds a classifier of images {shape}, not "
+                             f"{(image_size, image_size, 1)}: delete it or pass another path.")
+        return model
+    (images, labels), _ = digits_train_test(image_size, seed)
+    model = digits_cnn(image_size, width=width, seed=seed)
+    model.compile(keras.optimizers.Adam(1e-3),
+                  keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    rng = np.random.default_rng(seed + 1)
+    order = np.concatenate([rng.permutation(len(images)) for _ in range(epochs)])
+    model.fit(images[order], labels[order], batch_size=64, epochs=1, shuffle=False, verbose=0)
+    if path:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        model.save(path)
+    return model
+
+
 @register_scheme("zaq")
 def build_zaq(config, spec) -> ZAQ:
-    """ZAQ on the embedded digits: P = :func:`tfgan_kit.nets.zaq.train_digits_cnn` (trained here,
+    """ZAQ on the embedded digits: P = :func:`train_digits_cnn` (trained here,
     or loaded from ``config.model.teacher_path``), Q = P quantized to ``config.model.weight_bits``
     / ``activation_bits`` with its activation ranges calibrated data-free on
     ``config.model.calibration_images`` Gaussian-noise images N(0, 1) (seeded), G =
     :func:`tfgan_kit.nets.zaq.zaq_generator`; the held-out digits give the per-epoch accuracy."""
-    from tfgan_kit.nets.zaq import digits_split, train_digits_cnn, with_features, zaq_generator
-
     del spec  # no data
     m = config.model
     classifier = train_digits_cnn(m.image_size, epochs=m.teacher_epochs, seed=config.seed,
@@ -281,5 +325,5 @@ def build_zaq(config, spec) -> ZAQ:
     model = ZAQ(generator, teacher, quantized, latent_dim=m.latent_dim, q_steps=m.q_steps,
                 alpha=m.alpha, beta=m.beta, weight_momentum=m.weight_momentum,
                 frozen_statistics=m.get("frozen_statistics", False), seed=config.seed)
-    model.evaluation_data = digits_split(m.image_size, config.seed)[1]
+    model.evaluation_data = digits_train_test(m.image_size, config.seed)[1]
     return compile_scheme(model, config)

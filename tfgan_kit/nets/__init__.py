@@ -37,7 +37,7 @@ from tfgan_kit.nets.progressive import (
     ProgressiveGenerator,
     feature_maps,
 )
-from tfgan_kit.nets.zaq import digits_cnn, train_digits_cnn, with_features, zaq_generator
+from tfgan_kit.nets.zaq import digits_cnn, with_features, zaq_generator
 from tfgan_kit.nets.patchgan import patchgan_discriminator, patchgan_receptive_field
 from tfgan_kit.nets.resnet_translator import resnet_translator
 from tfgan_kit.nets.unet import TestTimeDropout, unet_generator, unet_levels
@@ -69,7 +69,6 @@ __all__ = [
     "mlp_discriminator",
     "mlp_generator",
     "digits_cnn",
-    "train_digits_cnn",
     "with_features",
     "zaq_generator",
     "patchgan_discriminator",

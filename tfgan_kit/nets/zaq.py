@@ -8,7 +8,6 @@
 * :func:`digits_cnn`: a small classifier of the 8x8 digits in the layout ZAQ quantizes (ResNet
   and VGG stages): [Conv3x3-BN-ReLU] x 2, max-pool, [Conv3x3-BN-ReLU] x 2, global average pool,
   Dense logits.
-* :func:`train_digits_cnn`: trains it on a seeded 80% of the embedded digits (or loads it).
 * :func:`with_features`: the same classifier answering ``[feature maps ..., logits]``, as the
   scheme reads P and Q.
 
@@ -19,16 +18,11 @@ Reference:
 
 from __future__ import annotations
 
-import os
 from typing import Sequence
 
 import keras
-import numpy as np
 
-from tfgan_kit.files import load_keras_file
-
-__all__ = ["DIGITS_CNN_FEATURES", "digits_cnn", "digits_split", "train_digits_cnn",
-           "with_features", "zaq_generator"]
+__all__ = ["DIGITS_CNN_FEATURES", "digits_cnn", "with_features", "zaq_generator"]
 
 #: The feature maps of :func:`digits_cnn` whose channel relations D_f compares (every ReLU).
 DIGITS_CNN_FEATURES = ("relu_1", "relu_2", "relu_3", "relu_4")
@@ -119,62 +113,6 @@ def digits_cnn(image_size: int = 8, num_classes: int = 10, width: int = 32, seed
     logits = layers.Dense(num_classes, dtype="float32", name="logits",
                           kernel_initializer=keras.initializers.GlorotUniform(seed))(h)
     return keras.Model(x, logits, name=name)
-
-
-def digits_split(image_size: int = 8, seed: int = 0):
-    """The embedded digits split 80/20 by a seeded permutation.
-
-    Returns:
-        ``((train_images, train_labels), (test_images, test_labels))``, images in [-1, 1].
-    """
-    from tfgan_kit.data import digits_arrays
-
-    images, labels = digits_arrays(image_size, with_labels=True)
-    order = np.random.default_rng(seed).permutation(len(images))
-    cut = int(0.8 * len(images))
-    return ((images[order[:cut]], labels[order[:cut]]),
-            (images[order[cut:]], labels[order[cut:]]))
-
-
-def train_digits_cnn(image_size: int = 8, epochs: int = 30, seed: int = 0,
-                     path: str | None = None, width: int = 32) -> keras.Model:
-    """The full-precision model P: :func:`digits_cnn` trained on the train split, or loaded.
-
-    Adam 1e-3, batch 64, cross-entropy, a seeded order; a few seconds on a CPU.
-
-    Args:
-        image_size: 8, 16 or 32. Defaults to `8`.
-        epochs: training epochs. Defaults to `30`.
-        seed: seed of the split, initialisers and order. Defaults to `0`.
-        path: optional ``.keras`` file: loaded if it exists, written after training if not.
-        width: filters of the first stage of :func:`digits_cnn`. Defaults to `32`.
-
-    Returns:
-        The trained classifier (``images -> logits``).
-
-    Raises:
-        ValueError: when ``path`` is not a readable ``.keras`` archive (truncated or corrupt)
-            or holds a model of another input shape.
-    """
-    if path and os.path.isfile(path):
-        model = load_keras_file(path, "config.model.teacher_path", "delete it (the classifier "
-                                "is then trained and saved there again) or pass another path")
-        shape = tuple(model.inputs[0].shape[1:])
-        if shape != (image_size, image_size, 1):
-            raise ValueError(f"{path} holds a classifier of images {shape}, not "
-                             f"{(image_size, image_size, 1)}: delete it or pass another path.")
-        return model
-    (images, labels), _ = digits_split(image_size, seed)
-    model = digits_cnn(image_size, width=width, seed=seed)
-    model.compile(keras.optimizers.Adam(1e-3),
-                  keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    rng = np.random.default_rng(seed + 1)
-    order = np.concatenate([rng.permutation(len(images)) for _ in range(epochs)])
-    model.fit(images[order], labels[order], batch_size=64, epochs=1, shuffle=False, verbose=0)
-    if path:
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        model.save(path)
-    return model
 
 
 def with_features(classifier: keras.Model, feature_layers: Sequence[str],

@@ -1,11 +1,9 @@
 """Training glue: callbacks and the `train_and_evaluate` driver behind ``train.py``.
 
-The registries live in :mod:`tfgan_kit.registry` and the growth schedule in
-:mod:`tfgan_kit.models.growth`; both are re-exported here for convenience.
+The registries are :mod:`tfgan_kit.registry`; the progressive growth schedule is
+:mod:`tfgan_kit.models.growth`.
 """
 
-from tfgan_kit.models.growth import GrowthLogger, GrowthPhase, GrowthSchedule
-from tfgan_kit.registry import register_dataset, register_net, register_scheme
 from tfgan_kit.training.callbacks import (
     ModeCoverageLog,
     NaNGuard,
@@ -21,9 +19,6 @@ from tfgan_kit.training.precision import detect_precision, resolve_precision
 
 __all__ = [
     "CorruptCheckpointError",
-    "GrowthLogger",
-    "GrowthPhase",
-    "GrowthSchedule",
     "ModeCoverageLog",
     "NaNGuard",
     "NonFiniteLossError",
@@ -32,10 +27,7 @@ __all__ = [
     "SampleGrid",
     "TrainingInterrupted",
     "WorkdirLock",
-    "register_dataset",
-    "register_net",
     "latest_readable",
-    "register_scheme",
     "train_and_evaluate",
     "SupervisedTask",
     "train_task",

@@ -32,15 +32,9 @@ import tensorflow as tf
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
+from tfgan_kit.figures import join_title, new_figure, render, save_figure, set_title
+from tfgan_kit.files import write_atomically
 from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES, mode_coverage
-from tfgan_kit.training.images import (
-    join_title,
-    new_figure,
-    render,
-    save_figure,
-    set_title,
-    write_atomically,
-)
 
 #: The keys :class:`ModeCoverageLog` adds to the epoch logs.
 COVERAGE_KEYS = ("modes", "high_quality", "reverse_kl")
@@ -69,7 +63,7 @@ class SampleGrid(keras.callbacks.Callback):
     ``<title> · epoch E · step S`` (S the scheme's ``step_count``), followed for a 2-D Gaussian
     mixture (``spec.reference_std`` set) by the coverage of the drawn points (PacGAN, Lin et al.
     2018, Sec. 5.1), whose centres get dashed 3-std circles (see
-    :func:`tfgan_kit.training.images.render`). With ``tensorboard_dir`` pictures of images are
+    :func:`tfgan_kit.figures.render`). With ``tensorboard_dir`` pictures of images are
     also written as a ``tf.summary.image`` named ``samples``.
 
     Args:

@@ -4,6 +4,9 @@ A scheme declares these; ``tfgan_kit.export``, ``python -m tfgan_kit.sample`` an
 ``SampleGrid`` callback use them, so a scheme of any shape (two generators, an image input, a
 classifier as the product) is exported and drawn without special cases.
 
+A leaf module (it imports nothing of tfgan_kit), so export, the command lines and the schemes
+share these types without importing each other.
+
 Reference: the scheme contract of :mod:`tfgan_kit.models.base` (scheme-owned serving and pictures).
 """
 
@@ -14,6 +17,8 @@ from typing import Callable
 
 import numpy as np
 import tensorflow as tf
+
+__all__ = ["Endpoint", "Picture"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,7 +38,7 @@ class Endpoint:
 
 @dataclasses.dataclass(frozen=True)
 class Picture:
-    """What ``SampleGrid`` draws at an epoch end (see ``tfgan_kit.training.images.render``).
+    """What ``SampleGrid`` draws at an epoch end (see :func:`tfgan_kit.figures.render`).
 
     Exactly one of ``images`` / ``points`` is set.
 

@@ -1,13 +1,10 @@
 """Figures of samples: titled image grids and 2-D scatter plots with the mixture's modes.
 
-Two kinds of writers live here:
-
-* raw pixel writers, :func:`image_grid` / :func:`save_image_grid`: the samples themselves, one
-  PNG pixel per sample pixel (``python -m tfgan_kit.sample`` and the interpolation figures);
-* figures a person reads, built with matplotlib's object API (:class:`matplotlib.figure.Figure`
-  on a ``FigureCanvasAgg``, never ``pyplot``, so the backend a user chose is left alone):
-  :func:`grid_figure`, :func:`scatter_figure`, :func:`picture_figure`, written by :func:`render`
-  and :func:`save_figure`.
+Figures a person reads, built with matplotlib's object API (:class:`matplotlib.figure.Figure` on
+a ``FigureCanvasAgg``, never ``pyplot``, so the backend a user chose is left alone):
+:func:`grid_figure`, :func:`scatter_figure`, :func:`picture_figure`, written by :func:`render` and
+:func:`save_figure`. The raw pixel writers (one PNG pixel per sample pixel) are
+:mod:`tfgan_kit.images`.
 
 A figure's title is one line of parts joined by :data:`SEPARATOR` (``scheme · epoch 10 · step
 1000 · 8/8 modes, ...``). On screen it wraps at the separators; in the PNG it is also stored
@@ -23,14 +20,14 @@ drawn points (:func:`tfgan_kit.metrics.mode_coverage.mode_coverage`).
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
-from PIL import Image
 
+from tfgan_kit.files import write_atomically
+from tfgan_kit.images import image_grid
 from tfgan_kit.metrics.mode_coverage import HIGH_QUALITY_STDS, ModeCoverage, mode_coverage
 
 #: Joins the parts of a figure title.
@@ -42,45 +39,6 @@ _TITLE_POINTS = 10.0
 _LINE_PIXELS = 20  # height of one title line at _TITLE_POINTS and _DPI, with leading
 #: Gid of the dashed 3-std circles on a scatter figure (count them with :func:`circles_of`).
 CIRCLE_GID = "high_quality_radius"
-
-
-def image_grid(images: np.ndarray, columns: int | None = None, padding: int = 1) -> np.ndarray:
-    """Tiles images ``[n, h, w, c]`` in [-1, 1] into one uint8 grid ``[H, W, c]`` (c = 1 or 3).
-
-    Args:
-        images: float images in [-1, 1] (values outside are clipped).
-        columns: images per row; ``None`` makes the grid as square as possible.
-        padding: pixels of black between images. Defaults to `1`.
-
-    Raises:
-        ValueError: if ``images`` is not a non-empty rank-4 array with 1 or 3 channels.
-    """
-    images = np.asarray(images, dtype=np.float32)
-    if images.ndim != 4 or images.shape[0] == 0 or images.shape[-1] not in (1, 3):
-        raise ValueError(
-            "`images` must have shape [n, height, width, 1 or 3] with n > 0. "
-            f"Received: shape={images.shape}"
-        )
-    n, h, w, c = images.shape
-    columns = columns or int(math.ceil(math.sqrt(n)))
-    rows = int(math.ceil(n / columns))
-    pixels = np.round((np.clip(images, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
-    grid = np.zeros((rows * (h + padding) + padding, columns * (w + padding) + padding, c),
-                    np.uint8)
-    for i in range(n):
-        r, col = divmod(i, columns)
-        top, left = padding + r * (h + padding), padding + col * (w + padding)
-        grid[top : top + h, left : left + w] = pixels[i]
-    return grid
-
-
-def save_image_grid(images: np.ndarray, path: str, columns: int | None = None) -> str:
-    """Writes :func:`image_grid` of ``images`` as a PNG at ``path`` (one pixel per sample pixel,
-    no title: the raw samples); returns ``path``."""
-    grid = image_grid(images, columns)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid).save(path)
-    return path
 
 
 # --------------------------------------------------------------------------- titles
@@ -271,7 +229,7 @@ def scatter_figure(points: np.ndarray, reference: np.ndarray | None = None,
 
 def picture_figure(picture, title: str | None = None, reference_std: float | None = None,
                    size: int = MIN_SIZE) -> Figure:
-    """The figure of a scheme's :class:`tfgan_kit.models.Picture`: a grid or a scatter plot.
+    """The figure of a scheme's :class:`tfgan_kit.types.Picture`: a grid or a scatter plot.
 
     Images become :func:`grid_figure` with ``picture.columns`` per row; points
     :func:`scatter_figure` over ``picture.reference`` (mixture centres, with their 3-std circles
@@ -280,24 +238,6 @@ def picture_figure(picture, title: str | None = None, reference_std: float | Non
     if picture.points is not None:
         return scatter_figure(picture.points, picture.reference, reference_std, title, size)
     return grid_figure(picture.images, picture.columns, title, size)
-
-
-def write_atomically(path: str, write) -> str:
-    """Calls ``write(temporary_path)``, then moves that file over ``path`` with ``os.replace``.
-
-    The temporary file sits next to ``path`` (same file system), so a kill at any moment leaves
-    the previous file (or none), never a half-written one. Creates the folder; returns ``path``.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    temporary = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-    return path
 
 
 def save_figure(figure: Figure, path: str) -> str:
@@ -334,7 +274,7 @@ def save_scatter(
 
 def render(picture, path: str, title: str | None = None, reference_std: float | None = None,
            size: int = MIN_SIZE) -> np.ndarray | None:
-    """Writes a scheme's :class:`tfgan_kit.models.Picture` as a titled PNG at ``path``.
+    """Writes a scheme's :class:`tfgan_kit.types.Picture` as a titled PNG at ``path``.
 
     See :func:`picture_figure`; the file is written by :func:`save_figure` (atomic, title in the
     ``Title`` text chunk).
@@ -364,17 +304,14 @@ __all__ = [
     "circles_of",
     "coverage_text",
     "grid_figure",
-    "image_grid",
     "join_title",
     "new_figure",
     "picture_figure",
     "render",
     "save_figure",
-    "save_image_grid",
     "save_scatter",
     "scatter_figure",
     "set_title",
     "title_lines",
     "title_of",
-    "write_atomically",
 ]

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import keras
-import numpy as np
 import pytest
 
 from tfgan_kit.explain import dissect, load_broden

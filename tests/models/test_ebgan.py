@@ -1,6 +1,5 @@
 """EBGAN (Zhao et al. 2017): Eq. 1-2 wiring, the pulling-away term, the margin, serialization."""
 
-import os
 
 import keras
 import numpy as np

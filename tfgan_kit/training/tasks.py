@@ -27,6 +27,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_kit import registry
+from tfgan_kit.files import write_atomically, write_text_atomically
 from tfgan_kit.optimizers import check_learning_rate
 from tfgan_kit.training.callbacks import NaNGuard
 from tfgan_kit.training.checkpoints import RunCheckpoint, checkpoint_config, latest_readable
@@ -114,9 +115,7 @@ class _History(keras.callbacks.Callback):
 
 
 def _write_json(value, path: str) -> None:
-    with open(path + ".tmp", "w") as f:
-        json.dump(value, f, indent=1)
-    os.replace(path + ".tmp", path)
+    write_text_atomically(path, json.dumps(value, indent=1))
 
 
 def _check_legacy_backup(checkpoints: str) -> None:
@@ -226,9 +225,7 @@ def train_task(config, workdir: str, strategy: tf.distribute.Strategy | None = N
                     f"interrupted in epoch {done + 1}; rerun the same command to resume from "
                     f"the end of epoch {done}.") from None
             elapsed = time.perf_counter() - started
-            temporary = os.path.join(workdir, ".partial.model.weights.h5")
-            task.model.save_weights(temporary)
-            os.replace(temporary, weights_path)
+            write_atomically(weights_path, task.model.save_weights)
         if trained or not os.path.exists(report_path):
             report = ({"train_seconds": round(elapsed, 1)} if trained else {})
             report.update(task.report(task.model))

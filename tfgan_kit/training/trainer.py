@@ -26,6 +26,7 @@ from tfgan_kit import registry
 from tfgan_kit.data import DataSpec
 from tfgan_kit.distribute import is_multi_worker
 from tfgan_kit.export import export_model
+from tfgan_kit.files import write_atomically
 from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
 from tfgan_kit.optimizers import check_learning_rate
 from tfgan_kit.preflight import check_export_dir, check_workdir
@@ -269,9 +270,7 @@ def apply_learning_rates(model, config) -> None:
 
 def save_model(model, path: str) -> None:
     """``model.save`` to a temporary file renamed over ``path``: never a half-written file."""
-    temporary = os.path.join(os.path.dirname(path), ".partial." + os.path.basename(path))
-    model.save(temporary)
-    os.replace(temporary, path)
+    write_atomically(path, model.save)
 
 
 def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | None = None,

@@ -20,6 +20,8 @@ import socket
 
 from absl import logging
 
+from tfgan_kit.files import write_text_atomically
+
 # Dotted config keys a resumed run may change (prefix match on whole components).
 CHANGEABLE = ("train.epochs", "train.sample_every_epochs", "train.num_samples", "train.verbose",
               "train.jit_compile", "train.steps_per_execution", "train.decay_start_epoch",
@@ -85,18 +87,12 @@ def _config_tree(config) -> dict:
 
 def write_config(config, path: str) -> None:
     """Writes ``config`` as JSON at ``path`` atomically (temporary file, then rename)."""
-    temporary = path + ".tmp"
-    with open(temporary, "w") as f:
-        f.write(config_json(config))
-    os.replace(temporary, path)
+    write_text_atomically(path, config_json(config))
 
 
 def write_json_tree(tree: dict, path: str) -> None:
     """Writes a saved config's JSON tree at ``path`` atomically."""
-    temporary = path + ".tmp"
-    with open(temporary, "w") as f:
-        json.dump(tree, f, indent=2, sort_keys=True)
-    os.replace(temporary, path)
+    write_text_atomically(path, json.dumps(tree, indent=2, sort_keys=True))
 
 
 def saved_value(path: str, key: str):

@@ -27,6 +27,8 @@ Reference: Goodfellow et al. 2014, Algorithm 1 (the alternating updates every sc
 
 from __future__ import annotations
 
+import copy
+import inspect
 from typing import Any, Callable, Mapping
 
 import keras
@@ -394,8 +396,9 @@ class AdversarialModel(keras.Model):
 
     # ------------------------------------------------------------------ serialization
     def get_config(self) -> dict:
-        """Name, seed, latent width and the serialized nets (subclasses add their arguments)."""
-        config = {"name": self.name, "seed": self.seed}
+        """Keras' model config (name, trainable, dtype), the seed, the latent width and the
+        serialized nets; subclasses add their own arguments with ``{**super().get_config(), ...}``."""
+        config = {**super().get_config(), "seed": self.seed}
         if self.latent_dim is not None:
             config["latent_dim"] = self.latent_dim
         for name in self.net_names():
@@ -404,8 +407,12 @@ class AdversarialModel(keras.Model):
 
     @classmethod
     def from_config(cls, config: dict):
-        """Rebuilds the scheme from :meth:`get_config` output: nets by name, then ``cls(**config)``."""
-        config = dict(config)
-        for name in cls.net_names():
-            config[name] = keras.saving.deserialize_keras_object(config[name])
-        return cls(**config)
+        """Rebuilds the scheme from :meth:`get_config` output: the nets by name, then
+        ``cls(**config)`` (or ``cls(nets={...}, **config)`` for a constructor that takes the nets
+        as one mapping, as this base class does)."""
+        config = copy.deepcopy(dict(config))  # Keras' deserialization consumes nested dicts
+        nets = {name: keras.saving.deserialize_keras_object(config.pop(name))
+                for name in cls.net_names()}
+        if "nets" in inspect.signature(cls.__init__).parameters:
+            return cls(nets=nets, **config)
+        return cls(**nets, **config)

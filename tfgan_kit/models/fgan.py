@@ -21,7 +21,8 @@ Generator objective (``generator_objective``):
 Training method (``method``):
 
 * ``"alternating"`` (default): one discriminator (variational function) step ascending F, then
-  one generator step on fresh codes, as :class:`~tfgan_kit.models.GAN` (``d_steps`` allowed);
+  one generator step on fresh codes, the loop of
+  :class:`~tfgan_kit.models.alternating.AlternatingGAN` (``d_steps`` allowed);
 * ``"single_step"``: Algorithm 1, the single-step gradient method: one minibatch of real and
   generated samples, one forward and backward pass computing ``grad_omega F`` and
   ``grad_theta F`` at the same ``(theta^t, omega^t)``, then simultaneously
@@ -54,7 +55,7 @@ from tfgan_kit.losses.fdivergence import (
     fgan_discriminator_loss,
     fgan_generator_loss,
 )
-from tfgan_kit.models.gan import GAN
+from tfgan_kit.models.alternating import AlternatingGAN
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
 
@@ -68,7 +69,7 @@ def _choice(name: str, value, valid, note: str = "") -> None:
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
-class FGAN(GAN):
+class FGAN(AlternatingGAN):
     """Nowozin et al. 2016 (f-GAN): min_theta max_omega F(theta, omega) for an f-divergence.
 
     Args:
@@ -88,7 +89,7 @@ class FGAN(GAN):
 
     Raises:
         ValueError: for an unknown divergence (listing the valid ones), method or generator
-            objective, ``d_steps != 1`` with ``single_step``, or a bad :class:`GAN` argument.
+            objective, ``d_steps != 1`` with ``single_step``, or a bad :class:`AlternatingGAN` argument.
 
     Example:
     >>> model = FGAN(mlp_generator(16, 2), mlp_discriminator(2), latent_dim=16,
@@ -125,7 +126,7 @@ class FGAN(GAN):
             )
         self.divergence = divergence
         self.method = method
-        # Not `self.generator_objective`: that name is the GAN hook (a method) overridden below.
+        # Not `self.generator_objective`: that name is the AlternatingGAN hook overridden below.
         self.g_objective = generator_objective
         self._divergence = DIVERGENCES[divergence]
 
@@ -153,7 +154,7 @@ class FGAN(GAN):
 
     # ------------------------------------------------------------------ training
     def train_step(self, data):
-        """``alternating``: :class:`GAN`'s step with the f-GAN losses; ``single_step``:
+        """``alternating``: :class:`AlternatingGAN`'s step with the f-GAN losses; ``single_step``:
         Algorithm 1 (one minibatch, gradients at the same parameters, simultaneous updates)."""
         if self.method == "alternating":
             return super().train_step(data)
@@ -200,11 +201,8 @@ class FGAN(GAN):
         return loss
 
     def get_config(self) -> dict:
-        """The :class:`GAN` config (without its ``generator_loss``) plus divergence, method and
-        generator objective."""
-        config = super().get_config()
-        del config["generator_loss"]
-        return {**config, "divergence": self.divergence, "method": self.method,
+        """The :class:`AlternatingGAN` config plus divergence, method and generator objective."""
+        return {**super().get_config(), "divergence": self.divergence, "method": self.method,
                 "generator_objective": self.g_objective}
 
 

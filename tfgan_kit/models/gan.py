@@ -1,13 +1,9 @@
 """The original GAN (Goodfellow et al., 2014), Algorithm 1, as a Keras model.
 
-Each ``train_step`` is one iteration of Algorithm 1: ``d_steps`` (the paper's k) discriminator
-updates, each on a fresh minibatch of m examples and m noise samples, then one generator update
-on m fresh noise samples. The incoming batch supplies the k fresh minibatches: with ``d_steps=k``
-a batch of ``k * m`` examples is split into k minibatches of m (Algorithm 1 samples new examples
-for every discriminator step), and the generator step uses m noise samples. The split is strided
-(minibatch i holds examples i, i+k, i+2k, ...): ``tf.distribute`` hands each replica a contiguous
-slice of the global batch, and a strided split of each slice yields, across replicas, exactly the
-minibatches of the single-replica split, so N replicas take the same k steps as one.
+Each ``train_step`` is one iteration of Algorithm 1 (:class:`tfgan_kit.models.alternating.
+AlternatingGAN`: ``d_steps`` discriminator updates on fresh minibatches, then one generator
+update); this module supplies the losses: Eq. 1's discriminator loss and the non-saturating
+(Section 3) or minimax generator loss.
 
 Reference:
     Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014, Algorithm 1 and Section 3
@@ -26,7 +22,7 @@ from tfgan_kit.losses import (
     minimax_generator_loss,
     non_saturating_generator_loss,
 )
-from tfgan_kit.models.base import AdversarialModel
+from tfgan_kit.models.alternating import AlternatingGAN
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
 
@@ -37,7 +33,7 @@ GENERATOR_LOSSES = {
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
-class GAN(AdversarialModel):
+class GAN(AlternatingGAN):
     """Goodfellow et al. 2014, Algorithm 1: k discriminator steps, then one generator step.
 
     Args:
@@ -74,52 +70,17 @@ class GAN(AdversarialModel):
         seed: int = 0,
         **kwargs: Any,
     ):
-        super().__init__({"generator": generator, "discriminator": discriminator},
-                         latent_dim=latent_dim, seed=seed, **kwargs)
-        if latent_dim is None:
-            raise ValueError("`latent_dim` must be a positive integer. Received: latent_dim=None")
-        if not isinstance(d_steps, int) or d_steps < 1:
-            raise ValueError(f"`d_steps` must be an integer >= 1. Received: d_steps={d_steps!r}")
+        super().__init__(generator, discriminator, latent_dim=latent_dim, d_steps=d_steps,
+                         seed=seed, **kwargs)
         if generator_loss not in GENERATOR_LOSSES:
             raise ValueError(
                 f"`generator_loss` must be one of {sorted(GENERATOR_LOSSES)}. "
                 f"Received: generator_loss={generator_loss!r}"
             )
-        self.d_steps = d_steps
         self.generator_loss = generator_loss
         self._generator_loss = GENERATOR_LOSSES[generator_loss]
 
-    #: First stream of the extra draws of discriminator step i (:meth:`extra_stream`); streams
-    #: ``0 .. d_steps`` are the latent codes of the k discriminator steps and the generator step.
-    EXTRA_STREAMS = 64
-
-    def train_step(self, data):
-        """One iteration of Algorithm 1 on a batch of ``d_steps * m`` real examples.
-
-        Each discriminator step minimises :meth:`discriminator_loss` on its minibatch and is
-        followed by :meth:`after_discriminator_step`; the generator step minimises
-        :meth:`generator_objective`. Logs the mean of the ``d_steps`` discriminator losses (and
-        of any extra values they return), and the generator loss.
-        """
-        real = self.real_images(data)
-        minibatch = self._minibatch_size(real)
-        d_losses, extras = [], {}
-        for step in range(self.d_steps):
-            x = real[step :: self.d_steps]
-            z = self.noise(minibatch, stream=step)
-            outputs = self.optimize(
-                "d", lambda x=x, z=z, step=step: self.discriminator_loss(x, z, step))
-            loss, logs = outputs if isinstance(outputs, (tuple, list)) else (outputs, {})
-            d_losses.append(loss)
-            for name, value in logs.items():
-                extras.setdefault(name, []).append(value)
-            self.after_discriminator_step()
-        z = self.noise(minibatch, stream=self.d_steps)
-        g_loss = self.optimize("g", lambda: self.generator_objective(z))
-        extras = {name: tf.add_n(values) / len(values) for name, values in extras.items()}
-        return self.record(d_loss=tf.add_n(d_losses) / self.d_steps, g_loss=g_loss, **extras)
-
-    # Hooks of the loss family (LSGAN, WGAN, WGAN-GP, DRAGAN, f-GAN override these).
+    # The losses (the hooks of AlternatingGAN).
     def discriminator_loss(self, real: tf.Tensor, z: tf.Tensor, step: int):
         """The loss of discriminator step ``step`` on real minibatch ``real`` and codes ``z``.
 
@@ -137,32 +98,9 @@ class GAN(AdversarialModel):
         return self._generator_loss(
             self.discriminator(self.generator(z, training=True), training=True))
 
-    def after_discriminator_step(self) -> None:
-        """Runs after every discriminator update (WGAN clips the critic's weights here)."""
-
-    def extra_stream(self, step: int, index: int = 0) -> int:
-        """Stream of the ``index``-th extra draw (e.g. a penalty's epsilon) of discriminator step
-        ``step``, for :meth:`draw`; distinct from the latent codes' streams."""
-        if not 0 <= index < 8:
-            raise ValueError(f"At most 8 extra draws per discriminator step. Received: {index}")
-        return self.EXTRA_STREAMS + 8 * step + index
-
-    def _minibatch_size(self, real: tf.Tensor):
-        static = real.shape[0]
-        if static is not None and static % self.d_steps:
-            raise ValueError(
-                f"The batch of {static} examples cannot be split into d_steps={self.d_steps} "
-                f"minibatches: use a batch size divisible by {self.d_steps}."
-            )
-        return tf.shape(real)[0] // self.d_steps
-
     def get_config(self) -> dict:
-        """Adds ``d_steps`` and ``generator_loss`` to the base config."""
-        return {
-            **super().get_config(),
-            "d_steps": self.d_steps,
-            "generator_loss": self.generator_loss,
-        }
+        """Adds ``generator_loss`` to the :class:`AlternatingGAN` config."""
+        return {**super().get_config(), "generator_loss": self.generator_loss}
 
 
 @register_scheme("gan")

@@ -6,7 +6,7 @@ it minimises ``1/2 E[(D(x) - b)^2] + 1/2 E[(D(G(z)) - a)^2]`` and the generator 
 codes ``(0, 1, 1)`` (G wants D to take its samples for real, Eq. 10) and ``(-1, 1, 0)``
 (b - c = 1 and b - a = 2, under which the objective minimises the Pearson chi^2 divergence of
 ``p_d + p_g`` and ``2 p_g``, Eq. 8-9). The updates are Algorithm 1 of Goodfellow et al. 2014
-(:class:`tfgan_kit.models.GAN`), including its ``d_steps``.
+(:class:`tfgan_kit.models.alternating.AlternatingGAN`), including its ``d_steps``.
 
 Reference:
     Mao et al., "Least Squares Generative Adversarial Networks", ICCV 2017, Eq. 2, 9 and 10
@@ -21,8 +21,7 @@ from typing import Any
 import keras
 
 from tfgan_kit.losses import least_squares_discriminator_loss, least_squares_generator_loss
-from tfgan_kit.models.base import AdversarialModel
-from tfgan_kit.models.gan import GAN
+from tfgan_kit.models.alternating import AlternatingGAN
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
 
@@ -48,14 +47,14 @@ def label_codes(labels) -> tuple[float, float, float]:
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
-class LSGAN(GAN):
+class LSGAN(AlternatingGAN):
     """Mao et al. 2017, Eq. 2: least-squares losses with codes (a, b, c) on Algorithm 1's updates.
 
     Args:
         generator: maps ``z [batch, latent_dim]`` to samples.
         discriminator: maps samples to linear scores (no output activation).
         latent_dim: width of ``z``.
-        d_steps: discriminator updates per generator update (see :class:`GAN`). Defaults to `1`.
+        d_steps: discriminator updates per generator update (see :class:`AlternatingGAN`). Defaults to `1`.
         labels: the codes (a, b, c): ``"0-1-1"`` (a=0, b=1, c=1), ``"-1-1-0"`` (a=-1, b=1,
             c=0, the Pearson chi^2 choice of Eq. 9), or three numbers. Defaults to `"0-1-1"`.
         seed: noise seed. Defaults to `0`.
@@ -100,8 +99,8 @@ class LSGAN(GAN):
         )
 
     def get_config(self) -> dict:
-        """Nets, seed, ``latent_dim``, ``d_steps`` and ``labels`` (no GAN ``generator_loss``)."""
-        return {**AdversarialModel.get_config(self), "d_steps": self.d_steps,
+        """Nets, seed, ``latent_dim``, ``d_steps`` and ``labels``."""
+        return {**super().get_config(), "d_steps": self.d_steps,
                 "labels": self.labels}
 
 

@@ -6,7 +6,7 @@ updates, each on a fresh minibatch of m real examples and m noise samples, minim
 followed by clipping every critic weight to ``[-c, c]``; then one generator update minimising
 ``-E[f(G(z))]``. The paper's defaults: c = 0.01, n_critic = 5, RMSProp with learning rate 5e-5,
 m = 64 (the configs set the optimizer and a batch of n_critic * m examples, split as in
-:class:`tfgan_kit.models.GAN`).
+:class:`tfgan_kit.models.alternating.AlternatingGAN`).
 
 Reference:
     Arjovsky, Chintala, Bottou, "Wasserstein GAN", ICML 2017, Algorithm 1 and Eq. 3
@@ -22,8 +22,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_kit.losses import wasserstein_discriminator_loss, wasserstein_generator_loss
-from tfgan_kit.models.base import AdversarialModel
-from tfgan_kit.models.gan import GAN
+from tfgan_kit.models.alternating import AlternatingGAN
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
 
@@ -36,7 +35,7 @@ def check_positive_number(name: str, value) -> float:
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
-class WGAN(GAN):
+class WGAN(AlternatingGAN):
     """Arjovsky et al. 2017, Algorithm 1: n_critic clipped critic updates, then one G update.
 
     Args:
@@ -44,7 +43,7 @@ class WGAN(GAN):
         discriminator: the critic f, mapping samples to unbounded scores (no output activation).
         latent_dim: width of ``z``.
         d_steps: n_critic, critic updates per generator update; the incoming batch is split into
-            ``d_steps`` minibatches (see :class:`GAN`). Defaults to `5` (the paper's).
+            ``d_steps`` minibatches (see :class:`AlternatingGAN`). Defaults to `5` (the paper's).
         clip_value: c; after every critic update each trainable critic weight is clipped to
             ``[-c, c]``. Defaults to `0.01` (the paper's).
         seed: noise seed. Defaults to `0`.
@@ -94,7 +93,7 @@ class WGAN(GAN):
 
     def get_config(self) -> dict:
         """Nets, seed, ``latent_dim``, ``d_steps`` and ``clip_value``."""
-        return {**AdversarialModel.get_config(self), "d_steps": self.d_steps,
+        return {**super().get_config(), "d_steps": self.d_steps,
                 "clip_value": self.clip_value}
 
 

@@ -30,8 +30,7 @@ from tfgan_kit.losses import (
     wasserstein_discriminator_loss,
     wasserstein_generator_loss,
 )
-from tfgan_kit.models.base import AdversarialModel
-from tfgan_kit.models.gan import GAN
+from tfgan_kit.models.alternating import AlternatingGAN
 from tfgan_kit.models.wgan import check_positive_number
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
@@ -60,7 +59,7 @@ def batch_normalization_layers(net: keras.layers.Layer) -> list[str]:
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
-class WGANGP(GAN):
+class WGANGP(AlternatingGAN):
     """Gulrajani et al. 2017, Algorithm 1: Wasserstein losses plus lambda times the gradient
     penalty at random interpolates of real and generated samples.
 
@@ -70,7 +69,7 @@ class WGANGP(GAN):
             BatchNormalization.
         latent_dim: width of ``z``.
         d_steps: n_critic, critic updates per generator update; the incoming batch is split into
-            ``d_steps`` minibatches (see :class:`GAN`). Defaults to `5` (the paper's).
+            ``d_steps`` minibatches (see :class:`AlternatingGAN`). Defaults to `5` (the paper's).
         gradient_penalty_weight: lambda. Defaults to `10.0` (the paper's).
         one_sided: penalise only gradient norms above 1. Defaults to `False` (Eq. 3).
         seed: seed of z and eps. Defaults to `0`.
@@ -140,7 +139,7 @@ class WGANGP(GAN):
 
     def get_config(self) -> dict:
         """Nets, seed, ``latent_dim``, ``d_steps``, ``gradient_penalty_weight``, ``one_sided``."""
-        return {**AdversarialModel.get_config(self), "d_steps": self.d_steps,
+        return {**super().get_config(), "d_steps": self.d_steps,
                 "gradient_penalty_weight": self.gradient_penalty_weight,
                 "one_sided": self.one_sided}
 

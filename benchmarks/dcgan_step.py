@@ -76,7 +76,6 @@ import time
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # configs/
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # schemes_speed
 
 if __name__ == "__main__":  # before anything imports TensorFlow: filter its start-up lines
     from tfgan_kit.quiet import quiet_start
@@ -88,7 +87,7 @@ import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from configs import dcgan_digits  # noqa: E402
-from schemes_speed import without_autotune  # noqa: E402
+from benchmarks.schemes_speed import without_autotune  # noqa: E402
 from tfgan_kit.layers import FusedBatchNormalization  # noqa: E402
 from tfgan_kit.models import GAN  # noqa: E402
 from tfgan_kit.nets import dcgan_discriminator, dcgan_generator  # noqa: E402

@@ -32,7 +32,6 @@ import sys  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # mode_coverage.train_config
 
 SCHEMES = ("gan", "lsgan", "wgan", "wgan_gp", "dragan", "ebgan", "began", "fgan")
 CONFIDENT = 0.9
@@ -57,7 +56,7 @@ def run_one(scheme: str, seed: int, num_samples: int, epochs: int | None, classi
     """Trains the scheme's digits config; returns (FID, SWD, floors, confident share, seconds)."""
     import tensorflow as tf
 
-    from mode_coverage import train_config
+    from benchmarks.mode_coverage import train_config
     from tfgan_kit.evaluate import evaluate_images
 
     _, model, seconds = train_config(config_module(scheme), seed, epochs)

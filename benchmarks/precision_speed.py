@@ -30,9 +30,8 @@ import time  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from schemes_speed import run_child, samples_per_second  # noqa: E402
+from benchmarks.schemes_speed import run_child, samples_per_second  # noqa: E402
 
 #: One config per kind of net: the ring MLPs, the digits DCGAN and the loss family's digits
 #: configs, the fully connected conditional / semi-supervised nets, InfoGAN, translation, PGGAN

@@ -36,9 +36,8 @@ import time  # noqa: E402
 import warnings  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from schemes_speed import without_autotune  # noqa: E402
+from benchmarks.schemes_speed import without_autotune  # noqa: E402
 
 DEFAULT_CONFIGS = "gan_ring,wgan_gp_ring,dcgan_digits"
 

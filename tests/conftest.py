@@ -17,6 +17,25 @@ except RuntimeError:  # devices already initialised by an earlier import
 
 import pytest  # noqa: E402
 
+from tfgan_kit import registry  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _registry_unchanged_by_the_test():
+    """Whatever a test registers (schemes, data sets, nets, tasks) is removed after it.
+
+    The package's own builders stay: the registry imports tfgan_kit's modules on first lookup,
+    which may happen during any test, and an imported module does not register twice.
+    """
+    tables = (registry.SCHEMES, registry.DATASETS, registry.NETS, registry.TASKS)
+    saved = [dict(table) for table in tables]
+    yield
+    for table, before in zip(tables, saved):
+        for key in [k for k in table if k not in before]:
+            if not table[key].__module__.startswith("tfgan_kit."):
+                del table[key]
+        table.update(before)
+
 
 @pytest.fixture(scope="session")
 def mirrored_strategy():

@@ -1,14 +1,12 @@
 """benchmarks/precision_speed.py: the best rate per precision and the auto/float32 ratios."""
 
 import os
-import sys
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 
-from precision_speed import DEFAULT_CONFIGS, best_rates, format_table  # noqa: E402
+from benchmarks.precision_speed import DEFAULT_CONFIGS, best_rates, format_table
 
 
 def run(batch, steps, wall, cpu):

@@ -7,7 +7,8 @@
 * :class:`TeacherMatch`: a generator against a frozen net, with no discriminator and no data
   (ZAQ's shape): G minimises ``E[(T(G(z)) - target)^2]`` for a frozen linear teacher T.
 
-Each registers its builder and data set from this module; nothing in the package names them.
+Their builders and data set are registered by test_contract for its duration (REGISTRATIONS);
+nothing in the package names them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from tfgan_kit.models import AdversarialModel
 from tfgan_kit.types import Endpoint, Picture
 from tfgan_kit.nets import mlp_discriminator, mlp_generator
 from tfgan_kit.optimizers import compile_scheme
-from tfgan_kit.registry import register_dataset, register_scheme
+from tfgan_kit import registry
 
 B_SHIFT = np.array([4.0, 0.0], np.float32)  # domain b is domain a moved 4 to the right
 
@@ -118,7 +119,6 @@ def linear_teacher() -> keras.Model:
     return teacher
 
 
-@register_dataset("test_unpaired_rings")
 def unpaired_rings(config, batch_size: int, **stream) -> DataSpec:
     """Unpaired domains: a = ring of 4 Gaussians at the origin, b = the same ring moved by 4."""
     count = config.data.num_examples
@@ -132,7 +132,6 @@ def unpaired_rings(config, batch_size: int, **stream) -> DataSpec:
                     reference_points=centers + B_SHIFT, examples=examples)
 
 
-@register_scheme("test_two_way")
 def build_two_way(config, spec) -> TwoWayTranslator:
     hidden = tuple(config.model.hidden)
     nets = {f"g_{d}": mlp_generator(2, spec.sample_shape, hidden, "linear", name=f"g_{d}")
@@ -143,7 +142,6 @@ def build_two_way(config, spec) -> TwoWayTranslator:
     return compile_scheme(model, config)
 
 
-@register_scheme("test_teacher_match")
 def build_teacher_match(config, spec) -> TeacherMatch:
     del spec  # no data
     m = config.model
@@ -151,3 +149,11 @@ def build_teacher_match(config, spec) -> TeacherMatch:
     model = TeacherMatch(generator, linear_teacher(), latent_dim=m.latent_dim, target=m.target,
                          seed=config.seed)
     return compile_scheme(model, config)
+
+
+#: What test_contract registers for its duration (and removes after): table, name, builder.
+REGISTRATIONS = (
+    (registry.DATASETS, "test_unpaired_rings", unpaired_rings),
+    (registry.SCHEMES, "test_two_way", build_two_way),
+    (registry.SCHEMES, "test_teacher_match", build_teacher_match),
+)

@@ -17,7 +17,17 @@ import tensorflow as tf
 from tfgan_kit.registry import get_dataset, get_scheme
 from tfgan_kit.training import train_and_evaluate
 
-from .contract_schemes import B_SHIFT, TeacherMatch, TwoWayTranslator
+from .contract_schemes import B_SHIFT, REGISTRATIONS, TeacherMatch, TwoWayTranslator
+
+
+@pytest.fixture(scope="module", autouse=True)
+def contract_registrations():
+    """The test schemes and data set exist in the registry for this module only."""
+    for table, name, builder in REGISTRATIONS:
+        table[name] = builder
+    yield
+    for table, name, _ in REGISTRATIONS:
+        table.pop(name, None)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -1,17 +1,12 @@
 """Learning check: ZAQ recovers the accuracy the W4A4 digits CNN loses to quantization (slow)."""
 
-import os
-import sys
 import time
 
 import numpy as np
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
-
-from configs import zaq_digits  # noqa: E402
-from zaq_digits import run  # noqa: E402
+from benchmarks.zaq_digits import run
+from configs import zaq_digits
 
 SEEDS = (0, 1, 2, 3, 4, 5)
 

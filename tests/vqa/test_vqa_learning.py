@@ -17,14 +17,11 @@ Its marker is strict: the day it passes it reports XPASS as a failure, so the ma
 removed.
 """
 
-import os
-import sys
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-from benchmarks import vqa_sort_of_clevr  # noqa: E402
+from benchmarks import vqa_sort_of_clevr
 
 
 @pytest.fixture(scope="module")

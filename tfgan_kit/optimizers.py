@@ -23,6 +23,17 @@ OPTIMIZER_NAMES = ("adadelta", "adafactor", "adagrad", "adam", "adamax", "adamw"
                    "nadam", "rmsprop", "sgd")
 
 
+def inner_optimizer(optimizer: keras.optimizers.Optimizer) -> keras.optimizers.Optimizer:
+    """The optimizer that holds the learning rate and the slots: the wrapped one of a
+    ``LossScaleOptimizer`` (mixed_float16), else ``optimizer`` itself."""
+    return getattr(optimizer, "inner_optimizer", optimizer)
+
+
+def set_learning_rate(optimizer: keras.optimizers.Optimizer, rate: float) -> None:
+    """Assigns ``rate`` to ``optimizer``'s learning-rate variable (through a loss-scale wrapper)."""
+    inner_optimizer(optimizer).learning_rate = float(rate)
+
+
 def _arguments(cls) -> set[str]:
     names = set()
     for klass in cls.__mro__:

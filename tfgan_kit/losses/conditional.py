@@ -245,7 +245,7 @@ def marginal_entropy(logits, batch_mean=None) -> tf.Tensor:
         logits: ``[batch, K]`` class logits.
         batch_mean: optional ``fn(tensor [batch, K]) -> [K]`` averaging over the batch, for a
             marginal over more than this batch (e.g. the global batch of all replicas, see
-            :func:`tfgan_kit.models.ssgan.global_batch_mean`); then ``mean p`` is averaged in
+            :func:`tfgan_kit.distribute.global_batch_mean`); then ``mean p`` is averaged in
             probability space. Defaults to `None` (this batch, log space).
     """
     logits = _class_logits(logits, "logits")

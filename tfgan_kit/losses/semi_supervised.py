@@ -99,7 +99,7 @@ def feature_matching_loss(real_features, fake_features, batch_mean=None) -> tf.T
         fake_features: ``[batch, ...]`` the same layer on generated data.
         batch_mean: optional ``fn(tensor [batch, F]) -> [F]`` averaging over the batch, for
             means over more than this batch (e.g. the global batch of all replicas, see
-            :func:`tfgan_kit.models.ssgan.global_batch_mean`). Defaults to `None` (this batch).
+            :func:`tfgan_kit.distribute.global_batch_mean`). Defaults to `None` (this batch).
 
     Returns:
         Scalar float32: the squared L2 distance of the two batch means.

@@ -23,9 +23,9 @@ import tensorflow as tf
 
 from tfgan_kit.losses import acgan_discriminator_loss, acgan_generator_loss
 from tfgan_kit.models.cgan import ClassConditionalModel, require_labels
-from tfgan_kit.types import Endpoint
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
+from tfgan_kit.types import Endpoint
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")

@@ -46,6 +46,8 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from tfgan_kit.distribute import replica_mean
+from tfgan_kit.errors import check_positive_number
 from tfgan_kit.losses import (
     began_autoencoder_loss,
     began_convergence,
@@ -59,18 +61,6 @@ from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
 
 LATENT_PRIORS = ("uniform", "normal")
-
-
-def global_mean(value: tf.Tensor) -> tf.Tensor:
-    """The mean of a per-replica batch mean over all replicas (the global-batch mean).
-
-    Every replica receives the same value, so a state updated from it (BEGAN's k) stays
-    identical across replicas. Without a strategy it is ``value``.
-    """
-    context = tf.distribute.get_replica_context()
-    if context is None or context.num_replicas_in_sync == 1:
-        return value
-    return context.all_reduce(tf.distribute.ReduceOp.MEAN, value)
 
 
 def _number(value) -> bool:
@@ -124,8 +114,7 @@ class BEGAN(AdversarialModel):
         check_autoencoder(discriminator, "BEGAN")
         if not _number(gamma) or not 0.0 < gamma <= 1.0:
             raise ValueError(f"`gamma` must be in (0, 1]. Received: gamma={gamma!r}")
-        if not _number(lambda_k) or not lambda_k > 0.0:
-            raise ValueError(f"`lambda_k` must be a positive number. Received: lambda_k={lambda_k!r}")
+        check_positive_number("lambda_k", lambda_k)
         if latent_prior not in LATENT_PRIORS:
             raise ValueError(
                 f"`latent_prior` must be one of {LATENT_PRIORS}. Received: "
@@ -179,7 +168,7 @@ class BEGAN(AdversarialModel):
         d_loss, real_mean = self.optimize("d", discriminator_loss)
         g_loss = self.optimize("g", generator_loss)
         # Global-batch means: identical on every replica, hence the same k everywhere.
-        real_global, fake_global = global_mean(real_mean), global_mean(g_loss)
+        real_global, fake_global = replica_mean(real_mean), replica_mean(g_loss)
         new_k = began_k_update(k, real_global, fake_global, self.gamma, self.lambda_k)
         self.k.assign(new_k)
         return self.record(

@@ -13,7 +13,7 @@ Unsupervised, D's argmax is a clustering of the data (scored with Hungarian matc
 :func:`tfgan_kit.metrics.classification.cluster_accuracy`). On ``semi_supervised`` batches the
 labelled minibatch adds ``lambda E_{(x,y)}[CE(y, p(y|x, D))]`` to ``L_D`` (Section 4, the
 semi-supervised CatGAN). The marginals are over the global batch
-(:func:`tfgan_kit.models.ssgan.global_batch_mean`), so N replicas take the single-device step.
+(:func:`tfgan_kit.distribute.global_batch_mean`), so N replicas take the single-device step.
 
 Reference:
     Springenberg, "Unsupervised and Semi-supervised Learning with Categorical Generative
@@ -28,6 +28,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_kit.data.semi_supervised import labelled_batch
+from tfgan_kit.distribute import global_batch_mean
 from tfgan_kit.losses import (
     catgan_discriminator_loss,
     catgan_generator_loss,
@@ -36,10 +37,10 @@ from tfgan_kit.losses import (
     marginal_entropy,
 )
 from tfgan_kit.models.base import AdversarialModel
-from tfgan_kit.types import Endpoint
-from tfgan_kit.models.ssgan import _check_classifier, classify_endpoint, global_batch_mean
+from tfgan_kit.models.ssgan import check_classifier, classify_endpoint
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
+from tfgan_kit.types import Endpoint
 
 __all__ = ["CatGAN"]
 
@@ -81,7 +82,7 @@ class CatGAN(AdversarialModel):
         if not supervised_weight >= 0:
             raise ValueError(f"`supervised_weight` must be >= 0. Received: "
                              f"supervised_weight={supervised_weight!r}")
-        _check_classifier(discriminator, num_classes, "CatGAN")
+        check_classifier(discriminator, num_classes, "CatGAN")
         self.num_classes = int(num_classes)
         self.supervised_weight = float(supervised_weight)
 

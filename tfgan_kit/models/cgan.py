@@ -29,9 +29,9 @@ from tfgan_kit.losses import (
     non_saturating_generator_loss,
 )
 from tfgan_kit.models.base import AdversarialModel
-from tfgan_kit.types import Endpoint, Picture
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
+from tfgan_kit.types import Endpoint, Picture
 
 GENERATOR_LOSSES = {
     "minimax": minimax_generator_loss,

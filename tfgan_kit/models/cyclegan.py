@@ -33,7 +33,6 @@ from tfgan_kit.losses import (
     identity_loss,
 )
 from tfgan_kit.models.base import _STREAMS_PER_STEP, AdversarialModel
-from tfgan_kit.types import Endpoint, Picture
 from tfgan_kit.models.translation import (
     columns_picture,
     image_endpoint,
@@ -42,6 +41,7 @@ from tfgan_kit.nets.patchgan import patchgan_discriminator
 from tfgan_kit.nets.resnet_translator import resnet_translator
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import register_scheme
+from tfgan_kit.types import Endpoint, Picture
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")

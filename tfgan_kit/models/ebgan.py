@@ -34,6 +34,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import check_positive_number
 from tfgan_kit.losses import (
     autoencoder_energy,
     ebgan_discriminator_loss,
@@ -114,8 +115,7 @@ class EBGAN(AdversarialModel):
         if latent_dim is None:
             raise ValueError("`latent_dim` must be a positive integer. Received: latent_dim=None")
         check_autoencoder(discriminator, "EBGAN")
-        if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not margin > 0:
-            raise ValueError(f"`margin` must be a positive number. Received: margin={margin!r}")
+        check_positive_number("margin", margin)
         if not isinstance(pulling_away, bool):
             raise ValueError(
                 f"`pulling_away` must be True or False. Received: pulling_away={pulling_away!r}"

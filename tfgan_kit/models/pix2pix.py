@@ -21,12 +21,12 @@ import tensorflow as tf
 from tfgan_kit.data import pair
 from tfgan_kit.losses import l1_distance, pix2pix_discriminator_loss, pix2pix_generator_loss
 from tfgan_kit.models.base import AdversarialModel
-from tfgan_kit.types import Endpoint, Picture
 from tfgan_kit.models.translation import columns_picture, image_endpoint
 from tfgan_kit.nets.patchgan import patchgan_discriminator
 from tfgan_kit.nets.unet import unet_generator
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import register_scheme
+from tfgan_kit.types import Endpoint, Picture
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")

@@ -40,10 +40,10 @@ from tfgan_kit.losses.penalties import drift_penalty, gradient_penalty
 from tfgan_kit.losses.wasserstein import wasserstein_discriminator_loss, wasserstein_generator_loss
 from tfgan_kit.models.base import AdversarialModel
 from tfgan_kit.models.growth import GrowthLogger, GrowthSchedule
-from tfgan_kit.types import Endpoint
 from tfgan_kit.nets.progressive import ProgressiveDiscriminator, ProgressiveGenerator
-from tfgan_kit.optimizers import compile_scheme
+from tfgan_kit.optimizers import compile_scheme, inner_optimizer
 from tfgan_kit.registry import register_scheme
+from tfgan_kit.types import Endpoint
 
 LOSSES = ("wgan_gp", "lsgan")
 
@@ -327,8 +327,7 @@ def reset_optimizer_state(optimizer: keras.optimizers.Optimizer) -> None:
 
     Reference: Karras et al. 2018, official ``train.py`` (``reset_opt_for_new_lod``).
     """
-    inner = getattr(optimizer, "inner_optimizer", optimizer)
-    for variable in inner.variables:
+    for variable in inner_optimizer(optimizer).variables:
         if variable.name != "learning_rate":
             variable.assign(tf.zeros_like(variable))
 

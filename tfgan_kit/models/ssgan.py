@@ -26,6 +26,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_kit.data.semi_supervised import labelled_batch
+from tfgan_kit.distribute import global_batch_mean
 from tfgan_kit.losses import (
     feature_matching_loss,
     ssgan_generator_loss,
@@ -33,16 +34,16 @@ from tfgan_kit.losses import (
     ssgan_unsupervised_loss,
 )
 from tfgan_kit.models.base import AdversarialModel
-from tfgan_kit.types import Endpoint
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
+from tfgan_kit.types import Endpoint
 
-__all__ = ["SemiSupervisedGAN", "classify_endpoint", "global_batch_mean"]
+__all__ = ["SemiSupervisedGAN", "check_classifier", "classify_endpoint"]
 
 GENERATOR_LOSSES = ("feature_matching", "non_saturating")
 
 
-def _check_classifier(discriminator: keras.Model, num_classes: int, what: str) -> None:
+def check_classifier(discriminator: keras.Model, num_classes: int, what: str) -> None:
     outputs = discriminator.output
     if not isinstance(outputs, dict) or "logits" not in outputs \
             or outputs["logits"].shape[-1] != num_classes:
@@ -52,21 +53,6 @@ def _check_classifier(discriminator: keras.Model, num_classes: int, what: str) -
             f"The {what} discriminator must output {{'logits': [batch, {num_classes}], ...}} "
             f"(e.g. tfgan_kit.nets.classifier.noisy_mlp_classifier). Received: {shapes}"
         )
-
-
-def global_batch_mean(values) -> tf.Tensor:
-    """The mean over the global batch of ``values [local batch, ...]``, differentiable.
-
-    A loss of batch means that is not linear in them (feature matching's squared distance,
-    CatGAN's marginal entropy) is the single-device loss only if the means are those of the
-    global batch: under a strategy the local means are all-reduced (every replica has the same
-    local batch size), whose gradient TF all-reduces back. Outside a strategy it is the mean.
-    """
-    local = tf.reduce_mean(values, axis=0)
-    context = tf.distribute.get_replica_context()
-    if context is None or context.num_replicas_in_sync == 1:
-        return local
-    return context.all_reduce(tf.distribute.ReduceOp.MEAN, local)
 
 
 def classify_endpoint(discriminator: keras.Model) -> Endpoint:
@@ -120,7 +106,7 @@ class SemiSupervisedGAN(AdversarialModel):
         if not unsupervised_weight >= 0:
             raise ValueError(f"`unsupervised_weight` must be >= 0. Received: "
                              f"unsupervised_weight={unsupervised_weight!r}")
-        _check_classifier(discriminator, num_classes, "semi-supervised GAN")
+        check_classifier(discriminator, num_classes, "semi-supervised GAN")
         if generator_loss == "feature_matching" and "features" not in discriminator.output:
             raise ValueError("Feature matching needs a discriminator that also outputs "
                              "'features' (its intermediate layer): use "

@@ -15,23 +15,16 @@ Reference:
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import keras
 import tensorflow as tf
 
 from tfgan_kit.losses import wasserstein_discriminator_loss, wasserstein_generator_loss
+from tfgan_kit.errors import check_positive_number
 from tfgan_kit.models.alternating import AlternatingGAN
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
-
-
-def check_positive_number(name: str, value) -> float:
-    """``float(value)`` if it is a positive real number, else a ValueError naming ``name``."""
-    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not value > 0:
-        raise ValueError(f"`{name}` must be a positive number. Received: {name}={value!r}")
-    return float(value)
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")

@@ -30,8 +30,8 @@ from tfgan_kit.losses import (
     wasserstein_discriminator_loss,
     wasserstein_generator_loss,
 )
+from tfgan_kit.errors import check_positive_number
 from tfgan_kit.models.alternating import AlternatingGAN
-from tfgan_kit.models.wgan import check_positive_number
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
 

@@ -34,25 +34,18 @@ import numpy as np
 import tensorflow as tf
 
 from tfgan_kit.data import batch_size, digits_train_test
+from tfgan_kit.distribute import replica_mean
 from tfgan_kit.files import load_keras_file
 from tfgan_kit.losses import channel_relation_discrepancy, layer_weight_update, output_discrepancy
 from tfgan_kit.models.base import AdversarialModel
 from tfgan_kit.nets.zaq import digits_cnn, with_features, zaq_generator
-from tfgan_kit.optimizers import compile_scheme
+from tfgan_kit.optimizers import compile_scheme, set_learning_rate
 from tfgan_kit.quantize import calibrate_activation_ranges, quantize_model
 from tfgan_kit.registry import register_scheme
 from tfgan_kit.types import Endpoint
 
 __all__ = ["QuantizedAccuracy", "StepLearningRateDecay", "ZAQ", "build_zaq", "step_decay_factor",
            "train_digits_cnn"]
-
-
-def _replica_mean(value):
-    """The mean of ``value`` over the replicas (identical on every replica)."""
-    context = tf.distribute.get_replica_context()
-    if context is None or tf.distribute.get_strategy().num_replicas_in_sync == 1:
-        return value
-    return context.all_reduce(tf.distribute.ReduceOp.MEAN, value)
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
@@ -151,7 +144,7 @@ class ZAQ(AdversarialModel):
 
         g_loss, d_o, d_f, per_layer, activation = self.optimize("g", generator_loss)
         self.layer_weights.assign(layer_weight_update(
-            self.layer_weights, _replica_mean(per_layer), self.weight_momentum))
+            self.layer_weights, replica_mean(per_layer), self.weight_momentum))
         return self.record(q_loss=q_loss, g_loss=g_loss, output_discrepancy=d_o,
                            relation_discrepancy=d_f, activation=activation)
 
@@ -258,8 +251,7 @@ class StepLearningRateDecay(keras.callbacks.Callback):
         factor = step_decay_factor(epoch, self.milestones, self.gamma)
         for name, optimizer in self.model.optimizers.items():
             if name in self.base_rates:
-                inner = getattr(optimizer, "inner_optimizer", optimizer)
-                inner.learning_rate = self.base_rates[name] * factor
+                set_learning_rate(optimizer, self.base_rates[name] * factor)
 
 
 def train_digits_cnn(image_size: int = 8, epochs: int = 30, seed: int = 0,

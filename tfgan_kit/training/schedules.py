@@ -20,6 +20,8 @@ from typing import Mapping
 
 import keras
 
+from tfgan_kit.optimizers import set_learning_rate
+
 
 def linear_decay_factor(epoch: int, start_epoch: int, epochs: int) -> float:
     """Multiplier of the base rate for 0-based ``epoch``: 1 before ``start_epoch``, then linear.
@@ -79,8 +81,7 @@ class LinearLearningRateDecay(keras.callbacks.Callback):
             optimizers = {"optimizer": self.model.optimizer}
         for name, optimizer in optimizers.items():
             if name in self.base_rates:
-                inner = getattr(optimizer, "inner_optimizer", optimizer)
-                inner.learning_rate = self.base_rates[name] * factor
+                set_learning_rate(optimizer, self.base_rates[name] * factor)
 
 
 def learning_rate_decay(config, model) -> list[keras.callbacks.Callback]:

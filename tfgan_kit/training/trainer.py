@@ -28,7 +28,7 @@ from tfgan_kit.distribute import is_multi_worker
 from tfgan_kit.export import export_model
 from tfgan_kit.files import write_atomically
 from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
-from tfgan_kit.optimizers import check_learning_rate
+from tfgan_kit.optimizers import check_learning_rate, set_learning_rate
 from tfgan_kit.preflight import check_export_dir, check_workdir
 from tfgan_kit.training.callbacks import ModeCoverageLog, NaNGuard, ProgressFigures, SampleGrid
 from tfgan_kit.training.precision import check_precision, config_precision
@@ -263,9 +263,8 @@ def apply_learning_rates(model, config) -> None:
     """
     for name, optimizer in model.optimizers.items():
         rate = dict(config.train[f"{name}_optimizer"]).get("learning_rate")
-        inner = getattr(optimizer, "inner_optimizer", optimizer)
         if isinstance(rate, (int, float)) and not isinstance(rate, bool):
-            inner.learning_rate = float(rate)  # Keras assigns its learning-rate variable
+            set_learning_rate(optimizer, rate)
 
 
 def save_model(model, path: str) -> None:

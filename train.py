@@ -135,6 +135,7 @@ def _unknown_key_message(argv) -> str | None:
 
 def main(argv):
     del argv
+    from tfgan_kit.errors import UserError
     from tfgan_kit.preflight import check_export_dir, check_tf_config, check_workdir
 
     try:  # before TensorFlow starts: a wrong path or cluster is refused at once
@@ -143,7 +144,7 @@ def main(argv):
         check_workdir(_WORKDIR.value)
         if _STRATEGY.value == "multi_worker":
             check_tf_config(os.environ.get("TF_CONFIG"))
-    except ValueError as error:
+    except UserError as error:
         sys.exit(f"error: {error}")
     from tfgan_kit.training import NonFiniteLossError, TrainingInterrupted, train_and_evaluate
     from tfgan_kit.training.strategy import make_strategy
@@ -157,8 +158,8 @@ def main(argv):
         # From here Ctrl-C raises KeyboardInterrupt: the trainer stops cleanly and says where.
         signal.signal(signal.SIGINT, signal.default_int_handler)
         train_and_evaluate(_CONFIG.value, _WORKDIR.value, strategy, export_dir=_EXPORT_DIR.value)
-    except (ValueError, FileNotFoundError, NonFiniteLossError) as error:
-        sys.exit(f"error: {error}")
+    except (UserError, FileNotFoundError, NonFiniteLossError) as error:
+        sys.exit(f"error: {error}")  # a mistake the user can fix; any other exception is a bug
     except OSError as error:  # e.g. a full disk: every write is atomic, saved work is intact
         where = f" writing {error.filename}" if error.filename else ""
         sys.exit(f"error: {error.strerror or error}{where}; the last completed epoch's checkpoint "

@@ -38,6 +38,7 @@ if __name__ == "__main__":  # before anything imports TensorFlow: filter its sta
 import numpy as np  # noqa: E402
 from absl import app, flags, logging  # noqa: E402
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.files import (  # noqa: E402
     check_writable, keras_archive_problem, weights_file_problem, write_text_atomically)
 from tfgan_kit.metrics.suite import (  # noqa: E402
@@ -98,13 +99,13 @@ def generate_images(saved_model: str, num_samples: int, batch_size: int = 250,
 
     generator, latent_dim = _load_generator(saved_model)
     if generator.conditional and not labels_cycle:
-        raise ValueError(f"The generator in {saved_model} is conditional (input `label`): pass "
-                         "--labels_cycle=K to generate its K classes in turn.")
+        raise UserError(f"The generator in {saved_model} is conditional (input `label`): pass "
+                        "--labels_cycle=K to generate its K classes in turn.")
     if labels_cycle is not None and labels_cycle < 1:
-        raise ValueError(f"--labels_cycle must be >= 1. Received: {labels_cycle}")
+        raise UserError(f"--labels_cycle must be >= 1. Received: {labels_cycle}")
     if batch_size < 1:
-        raise ValueError(f"--batch_size must be >= 1 (images generated per call). Received: "
-                         f"{batch_size}")
+        raise UserError(f"--batch_size must be >= 1 (images generated per call). Received: "
+                        f"{batch_size}")
     z = np.random.default_rng(seed).standard_normal((num_samples, latent_dim)).astype(np.float32)
     labels = np.arange(num_samples) % labels_cycle if generator.conditional else None
     progress = keras.utils.Progbar(num_samples, unit_name="image")
@@ -128,8 +129,8 @@ def _load_generator(saved_model: str):
     except FileNotFoundError:
         raise
     except (OSError, tf.errors.OpError) as error:
-        raise ValueError(f"Cannot read the SavedModel in {saved_model} ({first_line(error)}): "
-                         "pass --saved_model=<the --export_dir of a train.py run>.") from None
+        raise UserError(f"Cannot read the SavedModel in {saved_model} ({first_line(error)}): "
+                        "pass --saved_model=<the --export_dir of a train.py run>.") from None
 
 
 def read_images_dir(images_dir: str, num_samples: int) -> np.ndarray:
@@ -151,13 +152,13 @@ def read_images_dir(images_dir: str, num_samples: int) -> np.ndarray:
                 grey = image.mode in ("L", "1", "I;16")
                 pixels = np.asarray(image.convert("L" if grey else "RGB"))
         except (OSError, SyntaxError) as error:  # PIL raises SyntaxError for some broken PNGs
-            raise ValueError(f"Cannot read {path} in --images_dir ({first_line(error)}): "
-                             "replace or remove the file.") from None
+            raise UserError(f"Cannot read {path} in --images_dir ({first_line(error)}): "
+                            "replace or remove the file.") from None
         images.append(pixels if pixels.ndim == 3 else pixels[..., None])
     shapes = {image.shape for image in images}
     if len(shapes) != 1:
-        raise ValueError(f"The PNGs in {images_dir} differ in size/channels: {sorted(shapes)}; "
-                         "resize them to one shape.")
+        raise UserError(f"The PNGs in {images_dir} differ in size/channels: {sorted(shapes)}; "
+                        "resize them to one shape.")
     return np.stack(images).astype(np.float32) / 127.5 - 1.0
 
 
@@ -169,7 +170,7 @@ def load_real_images(dataset: str, image_size: int, channels: int, num_images: i
         from tfgan_kit.data import digits_arrays
 
         if image_size not in DIGITS_SIZES or channels != 1:
-            raise ValueError(
+            raise UserError(
                 f"Generated images are {image_size}x{image_size}x{channels}, but digits are "
                 f"grey and {DIGITS_SIZES} pixels: evaluate a generator trained on digits."
             )
@@ -195,8 +196,8 @@ def load_real_images(dataset: str, image_size: int, channels: int, num_images: i
             break
     images = np.concatenate(images)[:num_images]
     if images.shape[-1] != channels:
-        raise ValueError(f"{dataset} images have {images.shape[-1]} channels, generated ones "
-                         f"{channels}: compare like with like.")
+        raise UserError(f"{dataset} images have {images.shape[-1]} channels, generated ones "
+                        f"{channels}: compare like with like.")
     return images
 
 
@@ -284,15 +285,15 @@ def _check_counts(names: tuple[str, ...], num_samples: int, num_real: int | None
                   batch_size: int, labels_cycle: int | None) -> None:
     """Checks the number flags, and that each metric can be computed on so many images."""
     if num_samples < 2:
-        raise ValueError(f"--num_samples must be >= 2. Received: {num_samples}")
+        raise UserError(f"--num_samples must be >= 2. Received: {num_samples}")
     if num_real is not None and num_real < 2:
-        raise ValueError(f"--num_real must be >= 2 (or left out: --num_samples). Received: "
-                         f"{num_real}")
+        raise UserError(f"--num_real must be >= 2 (or left out: --num_samples). Received: "
+                        f"{num_real}")
     if batch_size < 1:
-        raise ValueError(f"--batch_size must be >= 1 (images generated per call). Received: "
-                         f"{batch_size}")
+        raise UserError(f"--batch_size must be >= 1 (images generated per call). Received: "
+                        f"{batch_size}")
     if labels_cycle is not None and labels_cycle < 1:
-        raise ValueError(f"--labels_cycle must be >= 1. Received: {labels_cycle}")
+        raise UserError(f"--labels_cycle must be >= 1. Received: {labels_cycle}")
     real = num_real or num_samples
     for name in names:
         needed = minimum_images(name)
@@ -304,7 +305,7 @@ def _check_counts(names: tuple[str, ...], num_samples: int, num_real: int | None
                 given = f"--num_samples={num_samples} and --num_real={num_real} are"
                 fix = (f"--num_samples={needed.generated} and --num_real={needed.real} or "
                        "more")
-            raise ValueError(
+            raise UserError(
                 f"{given} too few images for {name}: it needs at least {needed.generated} "
                 f"generated and {needed.real} real images ({needed.why}): pass {fix}, or drop "
                 f"{name} from --metrics."
@@ -321,7 +322,7 @@ def _check_inputs(names: tuple[str, ...], saved_model: str | None, images_dir: s
         ValueError / FileNotFoundError: naming the flag to fix.
     """
     if (saved_model is None) == (images_dir is None):
-        raise ValueError("Pass exactly one of --saved_model=DIR or --images_dir=DIR.")
+        raise UserError("Pass exactly one of --saved_model=DIR or --images_dir=DIR.")
     if images_dir is not None and not os.path.isdir(images_dir):
         raise FileNotFoundError(f"--images_dir={images_dir} is not a folder: pass a folder of "
                                 ".png files.")
@@ -336,7 +337,7 @@ def _check_inputs(names: tuple[str, ...], saved_model: str | None, images_dir: s
                 try:
                     check_tfds_split(dataset, value, data_dir)
                 except ValueError as error:
-                    raise ValueError(f"{flag}={value}: {error}") from None
+                    raise UserError(f"{flag}={value}: {error}") from None
     if not FEATURE_METRICS.intersection(names):
         return
     if inception_weights is not None:
@@ -344,14 +345,14 @@ def _check_inputs(names: tuple[str, ...], saved_model: str | None, images_dir: s
     if inception_weights is None and dataset != "digits":
         raise _inception_needed(dataset)
     if classifier_path is not None and os.path.isdir(classifier_path):
-        raise ValueError(f"--classifier_path={classifier_path} is a folder: pass a .keras file "
-                         "path.")
+        raise UserError(f"--classifier_path={classifier_path} is a folder: pass a .keras file "
+                        "path.")
     if inception_weights is None and classifier_path and os.path.isfile(classifier_path):
         problem = keras_archive_problem(classifier_path)
         if problem is not None:
-            raise ValueError(f"--classifier_path={classifier_path} is not a readable .keras "
-                             f"archive ({problem}): delete it (the classifier is then trained "
-                             "and saved there again) or pass another --classifier_path.")
+            raise UserError(f"--classifier_path={classifier_path} is not a readable .keras "
+                            f"archive ({problem}): delete it (the classifier is then trained "
+                            "and saved there again) or pass another --classifier_path.")
 
 
 def _check_inception_weights(path: str) -> None:
@@ -360,9 +361,9 @@ def _check_inception_weights(path: str) -> None:
                                 "InceptionV3 weights file (.weights.h5 or .h5).")
     problem = weights_file_problem(path)
     if problem is not None:
-        raise ValueError(f"--inception_weights={path} is not a weights file ({problem}): pass "
-                         "InceptionV3's weights saved by Keras (.weights.h5, or Keras' legacy "
-                         "inception_v3_weights_tf_dim_ordering_tf_kernels.h5).")
+        raise UserError(f"--inception_weights={path} is not a weights file ({problem}): pass "
+                        "InceptionV3's weights saved by Keras (.weights.h5, or Keras' legacy "
+                        "inception_v3_weights_tf_dim_ordering_tf_kernels.h5).")
 
 
 def evaluate(saved_model: str | None = None, images_dir: str | None = None,
@@ -432,16 +433,16 @@ def evaluate_images(fake: np.ndarray, dataset: str = "digits",
     names = parse_metric_names(metrics)
     fake = np.asarray(fake, dtype=np.float32)
     if fake.ndim != 4 or fake.shape[1] != fake.shape[2]:
-        raise ValueError(f"Generated images must be square [n, s, s, c]. Received: {fake.shape}")
+        raise UserError(f"Generated images must be square [n, s, s, c]. Received: {fake.shape}")
     real, held_out, floor_source = split_real_images(
         dataset, fake.shape[1], fake.shape[-1], num_real or len(fake), len(fake), split,
         data_dir, seed, floor_split, load_held_out=floor)
     for name in names:
         needed = minimum_images(name)
         if len(real) < needed.real or len(fake) < needed.generated:
-            raise ValueError(f"{name} needs at least {needed.real} real and {needed.generated} "
-                             f"generated images ({needed.why}). Received: {len(real)} real, "
-                             f"{len(fake)} generated: pass more images, or drop {name}.")
+            raise UserError(f"{name} needs at least {needed.real} real and {needed.generated} "
+                            f"generated images ({needed.why}). Received: {len(real)} real, "
+                            f"{len(fake)} generated: pass more images, or drop {name}.")
         if held_out is not None and len(held_out) < needed.generated:
             logging.warning("Only %d held-out real images, fewer than %s needs: no floor.",
                             len(held_out), name)
@@ -526,13 +527,13 @@ def _check_outputs(out: str | None, interpolation_png: str | None,
         ValueError: naming the flag to fix.
     """
     if not out:
-        raise ValueError("Pass --out=PATH.json: where to write the metrics.")
+        raise UserError("Pass --out=PATH.json: where to write the metrics.")
     for flag, path in (("--out", out), ("--interpolation_png", interpolation_png)):
         if path:
             check_writable(path, flag)
     if interpolation_png and not saved_model:
-        raise ValueError("--interpolation_png needs --saved_model=DIR: a folder of images has "
-                         "no latent space to walk.")
+        raise UserError("--interpolation_png needs --saved_model=DIR: a folder of images has "
+                        "no latent space to walk.")
 
 
 def main(argv):
@@ -556,7 +557,7 @@ def main(argv):
                                        method=_INTERPOLATION_METHOD.value, seed=_SEED.value)
             report["interpolation_png"] = _INTERPOLATION_PNG.value
         write_text_atomically(_OUT.value, json.dumps(report, indent=2))
-    except (ValueError, OSError) as error:
+    except (UserError, OSError) as error:  # a mistake the user can fix; anything else is a bug
         sys.exit(f"error: {first_line(error)}")
     print(format_table(report))
     print(f"wrote {_OUT.value}")

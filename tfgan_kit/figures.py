@@ -26,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.files import write_atomically
 from tfgan_kit.images import image_grid
 from tfgan_kit.metrics.mode_coverage import HIGH_QUALITY_STDS, ModeCoverage, mode_coverage
@@ -185,14 +186,14 @@ def scatter_figure(points: np.ndarray, reference: np.ndarray | None = None,
     """
     points = np.asarray(points, dtype=np.float64)
     if points.ndim != 2 or points.shape[1] != 2:
-        raise ValueError(f"`points` must have shape [n, 2]. Received: shape={points.shape}")
+        raise UserError(f"`points` must have shape [n, 2]. Received: shape={points.shape}")
     if reference is not None:
         reference = np.asarray(reference, dtype=np.float64)
         if reference.ndim != 2 or reference.shape[1] != 2:
-            raise ValueError(
+            raise UserError(
                 f"`reference` must have shape [m, 2]. Received: shape={reference.shape}")
     if reference_std is not None and not reference_std > 0:
-        raise ValueError(f"`reference_std` must be positive. Received: {reference_std}")
+        raise UserError(f"`reference_std` must be positive. Received: {reference_std}")
     mixture = reference is not None and reference_std is not None and len(reference) > 0
     radius = HIGH_QUALITY_STDS * float(reference_std) if mixture else 0.0
     if mixture and len(points):

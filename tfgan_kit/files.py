@@ -13,7 +13,8 @@
   full disk or an interrupted copy, or corrupt) is named as such; Keras itself says "File not
   found" for a file that exists.
 
-A leaf module: it imports nothing of tfgan_kit, so any layer (metrics, nets, command lines) uses it.
+A leaf module (it imports only the leaf tfgan_kit.errors), so any layer (metrics, nets, command
+lines) uses it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from __future__ import annotations
 import os
 import tempfile
 import zipfile
+
+from tfgan_kit.errors import UserError
 
 __all__ = ["check_folder_writable", "check_writable", "keras_archive_problem", "load_keras_file",
            "weights_file_problem", "write_atomically", "write_text_atomically"]
@@ -59,11 +62,11 @@ def check_writable(path: str, flag: str) -> None:
     """
     target = os.path.abspath(path)
     if os.path.isdir(target):
-        raise ValueError(f"{flag}={path} is a folder: pass a file path.")
+        raise UserError(f"{flag}={path} is a folder: pass a file path.")
     folder = _nearest_existing(os.path.dirname(target))
     if not os.path.isdir(folder):
-        raise ValueError(f"{flag}={path} cannot be written: {folder} is a file, not a folder; "
-                         "pass a path in a writable folder.")
+        raise UserError(f"{flag}={path} cannot be written: {folder} is a file, not a folder; "
+                        "pass a path in a writable folder.")
     try:
         if os.path.exists(target):
             with open(target, "ab"):
@@ -71,8 +74,8 @@ def check_writable(path: str, flag: str) -> None:
         else:
             _probe(folder)
     except OSError as error:
-        raise ValueError(f"{flag}={path} cannot be written ({error.strerror or error}): pass a "
-                         "path in a writable folder.") from None
+        raise UserError(f"{flag}={path} cannot be written ({error.strerror or error}): pass a "
+                        "path in a writable folder.") from None
 
 
 def check_folder_writable(path: str, flag: str) -> None:
@@ -90,13 +93,13 @@ def check_folder_writable(path: str, flag: str) -> None:
     """
     folder = _nearest_existing(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise ValueError(f"{flag}={path} is under the file {folder}: pass a folder path.")
+        raise UserError(f"{flag}={path} is under the file {folder}: pass a folder path.")
     try:
         _probe(folder)
     except OSError as error:
-        raise ValueError(f"{flag}={path} is not writable ({error.strerror or error} in "
-                         f"{folder}): pass a folder in a writable place, or free some "
-                         "space.") from None
+        raise UserError(f"{flag}={path} is not writable ({error.strerror or error} in "
+                        f"{folder}): pass a folder in a writable place, or free some "
+                        "space.") from None
 
 
 def write_atomically(path: str, write) -> str:
@@ -204,10 +207,10 @@ def load_keras_file(path: str, flag: str, fix: str, safe_mode: bool = True):
         raise FileNotFoundError(f"{flag}={path} is not a file: {fix}.")
     problem = keras_archive_problem(path)
     if problem is not None:
-        raise ValueError(f"{flag}={path} is not a readable .keras archive ({problem}): {fix}.")
+        raise UserError(f"{flag}={path} is not a readable .keras archive ({problem}): {fix}.")
     try:
         return keras.saving.load_model(path, safe_mode=safe_mode)
     except (ValueError, TypeError, KeyError, OSError) as error:
         lines = str(error).strip().splitlines() or [type(error).__name__]
         reason = lines[0] if len(lines[0]) <= 300 else lines[0][:300] + " ..."
-        raise ValueError(f"Cannot load {flag}={path} ({reason}): {fix}.") from None
+        raise UserError(f"Cannot load {flag}={path} ({reason}): {fix}.") from None

@@ -1,7 +1,7 @@
 """Raw sample grids: images tiled into one array or PNG, one pixel per sample pixel.
 
 Used by ``python -m tfgan_kit.sample``, the interpolation figures and the titled figures of
-:mod:`tfgan_kit.figures`. A leaf module (numpy and PIL only).
+:mod:`tfgan_kit.figures`. A leaf module (numpy, PIL and the leaves files and errors).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import math
 import numpy as np
 from PIL import Image
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.files import write_atomically
 
 __all__ = ["image_grid", "save_image_grid"]
@@ -29,7 +30,7 @@ def image_grid(images: np.ndarray, columns: int | None = None, padding: int = 1)
     """
     images = np.asarray(images, dtype=np.float32)
     if images.ndim != 4 or images.shape[0] == 0 or images.shape[-1] not in (1, 3):
-        raise ValueError(
+        raise UserError(
             "`images` must have shape [n, height, width, 1 or 3] with n > 0. "
             f"Received: shape={images.shape}"
         )

@@ -19,6 +19,8 @@ import warnings
 
 import keras
 
+from tfgan_kit.errors import UserError
+
 OPTIMIZER_NAMES = ("adadelta", "adafactor", "adagrad", "adam", "adamax", "adamw", "ftrl", "lion",
                    "nadam", "rmsprop", "sgd")
 
@@ -46,7 +48,7 @@ def _arguments(cls) -> set[str]:
 
 def _optimizer_class(name: str):
     if not isinstance(name, str) or name.lower() not in OPTIMIZER_NAMES:
-        raise ValueError(f"Unknown optimizer {name!r}: valid names are {list(OPTIMIZER_NAMES)}.")
+        raise UserError(f"Unknown optimizer {name!r}: valid names are {list(OPTIMIZER_NAMES)}.")
     return type(keras.optimizers.get(name.lower()))
 
 
@@ -72,7 +74,7 @@ def build_optimizer(settings, key: str = "optimizer") -> keras.optimizers.Optimi
     known = set().union(*(_arguments(_optimizer_class(n)) for n in OPTIMIZER_NAMES))
     for argument in sorted(set(settings) - valid):
         if argument not in known:
-            raise ValueError(
+            raise UserError(
                 f"Unknown argument `{argument}` in {key} for {cls.__name__}: valid arguments are "
                 f"{sorted(valid)}."
             )
@@ -85,11 +87,11 @@ def build_optimizer(settings, key: str = "optimizer") -> keras.optimizers.Optimi
 def check_learning_rate(value, key: str) -> None:
     """A number must be positive and finite (a schedule object is the caller's business)."""
     if isinstance(value, bool):
-        raise ValueError(f"{key}.learning_rate must be a positive number. Received: "
-                         f"learning_rate={value!r}")
+        raise UserError(f"{key}.learning_rate must be a positive number. Received: "
+                        f"learning_rate={value!r}")
     if isinstance(value, numbers.Real) and not 0 < value < math.inf:
-        raise ValueError(f"{key}.learning_rate must be a positive, finite number (e.g. 2e-4). "
-                         f"Received: learning_rate={value!r}")
+        raise UserError(f"{key}.learning_rate must be a positive, finite number (e.g. 2e-4). "
+                        f"Received: learning_rate={value!r}")
 
 
 def compile_scheme(model, config):
@@ -105,7 +107,7 @@ def compile_scheme(model, config):
     given = [k for k in train.keys() if k.endswith("_optimizer")]
     missing, extra = sorted(set(keys) - set(given)), sorted(set(given) - set(keys))
     if missing or extra:
-        raise ValueError(
+        raise UserError(
             f"Scheme {type(model).__name__} trains with the optimizers {keys}: "
             + (f"add config.train.{missing[0]}" if missing else
                f"remove config.train.{extra[0]}") + "."

@@ -2,7 +2,7 @@
 before TensorFlow starts (a mistyped path is refused in a fraction of a second, not after the
 several seconds TensorFlow takes to import): the workdir, the export folder and ``TF_CONFIG``.
 
-A leaf module: the standard library and :mod:`tfgan_kit.files` only.
+A leaf module: the standard library and the leaves :mod:`tfgan_kit.files` and :mod:`tfgan_kit.errors`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.files import check_folder_writable
 
 __all__ = ["check_workdir", "check_export_dir", "check_tf_config"]
@@ -24,18 +25,18 @@ def check_workdir(workdir: str) -> None:
         ValueError: naming the path and the fix.
     """
     if not workdir or not str(workdir).strip():
-        raise ValueError("--workdir is empty: pass the run's folder (created if new), e.g. "
-                         "--workdir=/tmp/run.")
+        raise UserError("--workdir is empty: pass the run's folder (created if new), e.g. "
+                        "--workdir=/tmp/run.")
     if os.path.exists(workdir) and not os.path.isdir(workdir):
-        raise ValueError(f"--workdir={workdir} is a file: pass a folder (it is created if new).")
+        raise UserError(f"--workdir={workdir} is a file: pass a folder (it is created if new).")
     try:
         os.makedirs(workdir, exist_ok=True)
     except OSError as error:
-        raise ValueError(f"--workdir={workdir} cannot be created ({error.strerror or error}): "
-                         "pass a folder in a writable place.") from None
+        raise UserError(f"--workdir={workdir} cannot be created ({error.strerror or error}): "
+                        "pass a folder in a writable place.") from None
     lock = os.path.join(workdir, ".lock")
     if os.path.lexists(lock) and not os.path.isfile(lock):
-        raise ValueError(f"{lock} is not a file: remove it (it only marks a run in progress).")
+        raise UserError(f"{lock} is not a file: remove it (it only marks a run in progress).")
     check_folder_writable(workdir, "--workdir")
 
 
@@ -46,9 +47,9 @@ def check_export_dir(export_dir: str) -> None:
         ValueError: naming the path and the fix.
     """
     if os.path.exists(export_dir) and not os.path.isdir(export_dir):
-        raise ValueError(f"--export_dir={export_dir} is a file: pass a new folder.")
+        raise UserError(f"--export_dir={export_dir} is a file: pass a new folder.")
     if os.path.exists(os.path.join(export_dir, "saved_model.pb")):
-        raise ValueError(
+        raise UserError(
             f"{export_dir} already holds a SavedModel: choose a new --export_dir or delete it."
         )
     check_folder_writable(export_dir, "--export_dir")
@@ -71,18 +72,18 @@ def check_tf_config(text: str | None) -> None:
     try:
         value = json.loads(text)
     except ValueError as error:
-        raise ValueError(f"TF_CONFIG is not JSON ({error}): set it like {example}.") from None
+        raise UserError(f"TF_CONFIG is not JSON ({error}): set it like {example}.") from None
     cluster = value.get("cluster") if isinstance(value, dict) else None
     task = value.get("task") if isinstance(value, dict) else None
     if not isinstance(cluster, dict) or not cluster or not all(
             isinstance(v, list) and v and all(isinstance(a, str) for a in v)
             for v in cluster.values()):
-        raise ValueError(f"TF_CONFIG has no usable `cluster` (a job name -> list of host:port "
-                         f"addresses). Received: {text!r}; set it like {example}.")
+        raise UserError(f"TF_CONFIG has no usable `cluster` (a job name -> list of host:port "
+                        f"addresses). Received: {text!r}; set it like {example}.")
     if not isinstance(task, dict) or task.get("type") not in cluster:
-        raise ValueError(f"TF_CONFIG's `task.type` must be one of the cluster's jobs "
-                         f"{sorted(cluster)}. Received: task={task!r}; set it like {example}.")
+        raise UserError(f"TF_CONFIG's `task.type` must be one of the cluster's jobs "
+                        f"{sorted(cluster)}. Received: task={task!r}; set it like {example}.")
     index, size = task.get("index"), len(cluster[task["type"]])
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < size:
-        raise ValueError(f"TF_CONFIG's `task.index` must be an integer in 0..{size - 1} (the "
-                         f"{size} `{task['type']}` addresses). Received: index={index!r}.")
+        raise UserError(f"TF_CONFIG's `task.index` must be an integer in 0..{size - 1} (the "
+                        f"{size} `{task['type']}` addresses). Received: index={index!r}.")

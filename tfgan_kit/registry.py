@@ -2,8 +2,9 @@
 
 Each module registers its own builders at import time (``tfgan_kit.models.gan`` registers the
 scheme ``"gan"``, ``tfgan_kit.data.digits`` the data set ``"digits"``, ``tfgan_kit.nets.dcgan`` the
-nets of family ``"dcgan"``); lookups first import every module of those three packages. This module imports
-nothing of tfgan_kit, so any module may register without an import cycle.
+nets of family ``"dcgan"``); lookups first import every module of those three packages. This
+module imports only the leaf :mod:`tfgan_kit.errors`, so any module may register without an
+import cycle.
 
 * scheme builder: ``builder(config, spec) -> compiled AdversarialModel``, called inside
   ``strategy.scope()`` with the :class:`tfgan_kit.data.DataSpec` of the training data;
@@ -22,6 +23,8 @@ import importlib
 import pkgutil
 from typing import Callable, Hashable
 
+from tfgan_kit.errors import UserError
+
 SCHEMES: dict[str, Callable] = {}
 DATASETS: dict[str, Callable] = {}
 NETS: dict[tuple[str, str], Callable] = {}
@@ -32,7 +35,7 @@ _TASK_PACKAGES = ("tfgan_kit.vqa",)
 def _register(table: dict, kind: str, key: Hashable) -> Callable:
     def decorator(fn: Callable) -> Callable:
         if key in table and table[key].__qualname__ != fn.__qualname__:
-            raise ValueError(f"{kind} {key!r} is already registered by {table[key].__module__}.")
+            raise UserError(f"{kind} {key!r} is already registered by {table[key].__module__}.")
         table[key] = fn
         return fn
 
@@ -73,7 +76,7 @@ def _import_builtins(packages=("tfgan_kit.data", "tfgan_kit.models", "tfgan_kit.
 def _lookup(table: dict, kind: str, name: str, config_key: str) -> Callable:
     _import_builtins()
     if name not in table:
-        raise ValueError(
+        raise UserError(
             f"Unknown {kind} {name!r} in `{config_key}`: valid values are {sorted(table)}."
         )
     return table[name]
@@ -93,8 +96,8 @@ def get_task(name: str) -> Callable:
     """Returns the registered task builder, or a ValueError listing the valid names."""
     _import_builtins(_TASK_PACKAGES)
     if name not in TASKS:
-        raise ValueError(f"Unknown task {name!r} in `config.task`: valid values are "
-                         f"{sorted(TASKS)}.")
+        raise UserError(f"Unknown task {name!r} in `config.task`: valid values are "
+                        f"{sorted(TASKS)}.")
     return TASKS[name]
 
 
@@ -119,7 +122,7 @@ def build_net(family: str, role: str, model_config, spec):
     _import_builtins()
     if (family, role) not in NETS:
         families = sorted(f for f, r in NETS if r == role)
-        raise ValueError(
+        raise UserError(
             f"Unknown net family {family!r} for the {role} in `config.model.nets`: valid "
             f"values are {families}."
         )

@@ -54,6 +54,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 from absl import app, flags  # noqa: E402
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.files import check_writable  # noqa: E402
 
 
@@ -85,14 +86,14 @@ def load_signature(saved_model: str, signature: str = "serving_default"):
     try:
         loaded = tf.saved_model.load(saved_model)
     except (OSError, ValueError, tf.errors.OpError) as error:
-        raise ValueError(
+        raise UserError(
             f"Cannot read the SavedModel in {saved_model} ({first_line(error)}): pass "
             "--saved_model=<a folder written by train.py --export_dir>.") from None
     function = loaded.signatures.get(signature)
     if function is None:
         available = ", ".join(sorted(loaded.signatures)) or "none"
-        raise ValueError(f"The SavedModel in {saved_model} has no signature `{signature}`: pass "
-                         f"--signature=<one of: {available}>.")
+        raise UserError(f"The SavedModel in {saved_model} has no signature `{signature}`: pass "
+                        f"--signature=<one of: {available}>.")
     function.loaded = loaded
     return function
 
@@ -125,7 +126,7 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
             one line naming the flag to pass.
     """
     if num < 1:
-        raise ValueError(f"--num must be at least 1. Received: num={num}")
+        raise UserError(f"--num must be at least 1. Received: num={num}")
     if images_dir is not None and not os.path.isdir(images_dir):
         raise FileNotFoundError(f"--images_dir={images_dir} is not a folder: pass a folder of "
                                 "PNG/JPEG files.")
@@ -143,17 +144,17 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
     data = sorted(name for name, kind in kinds.items() if kind in ("images", "array"))
     unknown = sorted(set(arrays) - {None} - set(data))
     if unknown:
-        raise ValueError(f"--input_npy names {unknown}, not data inputs of signature "
-                         f"`{signature}` (inputs: {described}): name one of those.")
+        raise UserError(f"--input_npy names {unknown}, not data inputs of signature "
+                        f"`{signature}` (inputs: {described}): name one of those.")
     flags_used = {"images": ("--images_dir", images_dir),
                   "label": ("--label/--labels_cycle", label is not None or labels_cycle)}
     for kind, (flag, value) in flags_used.items():
         if value and kind not in kinds.values():
-            raise ValueError(f"{flag} is not used by signature `{signature}` (inputs: "
-                             f"{described}): drop it.")
+            raise UserError(f"{flag} is not used by signature `{signature}` (inputs: "
+                            f"{described}): drop it.")
     if arrays and not data:
-        raise ValueError(f"--input_npy is not used by signature `{signature}` (inputs: "
-                         f"{described}): drop it.")
+        raise UserError(f"--input_npy is not used by signature `{signature}` (inputs: "
+                        f"{described}): drop it.")
     sources = _assign_sources(data, kinds, arrays, images_dir, signature, described)
 
     inputs = {}
@@ -166,8 +167,8 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
                                      named=len(data) > 1)
     lengths = {name: len(value) for name, value in inputs.items()}
     if len(set(lengths.values())) > 1:
-        raise ValueError(f"The data inputs differ in length ({lengths}, after --num={num}): pass "
-                         "arrays / folders of the same length, or a smaller --num.")
+        raise UserError(f"The data inputs differ in length ({lengths}, after --num={num}): pass "
+                        "arrays / folders of the same length, or a smaller --num.")
     n = len(inputs[data[0]]) if data else num
     for name, kind in kinds.items():
         if kind == "z":
@@ -175,9 +176,9 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
         elif kind == "label":
             inputs[name] = _labels(specs[name], n, label, labels_cycle)
         elif kind is None:
-            raise ValueError(f"Input `{name}` ({_describe_spec(specs[name])}) of signature "
-                             f"`{signature}` cannot be fed: tfgan_kit.sample feeds `z`, `label`, "
-                             "images (--images_dir) and number arrays (--input_npy).")
+            raise UserError(f"Input `{name}` ({_describe_spec(specs[name])}) of signature "
+                            f"`{signature}` cannot be fed: tfgan_kit.sample feeds `z`, `label`, "
+                            "images (--images_dir) and number arrays (--input_npy).")
 
     batches = []
     for start in range(0, n, _BATCH_SIZE):
@@ -186,8 +187,8 @@ def sample(saved_model: str, num: int, seed: int, signature: str = "serving_defa
         try:
             batches.append({key: value.numpy() for key, value in function(**batch).items()})
         except tf.errors.OpError as error:
-            raise ValueError(f"Signature `{signature}` failed on the inputs ({described}): "
-                             f"{first_line(error)}") from None
+            raise UserError(f"Signature `{signature}` failed on the inputs ({described}): "
+                            f"{first_line(error)}") from None
     outputs = {key: np.concatenate([batch[key] for batch in batches]) for key in batches[0]}
     return {"inputs": inputs, "outputs": outputs}
 
@@ -232,8 +233,8 @@ def draw(result: dict, path: str) -> str:
     if output.ndim == 2 and output.shape[1] == 2 and name not in _CLASS_OUTPUTS:
         reference = source if source is not None and source.shape[1] == 2 else None
         return save_scatter(output, path, reference=reference)
-    raise ValueError(f"Output `{name}` of shape {list(output.shape)} cannot be drawn as images "
-                     "or 2-D points: drop --out and pass --npy=FILE.npy to save it.")
+    raise UserError(f"Output `{name}` of shape {list(output.shape)} cannot be drawn as images "
+                    "or 2-D points: drop --out and pass --npy=FILE.npy to save it.")
 
 
 def _input_kind(name: str, spec) -> str | None:
@@ -258,8 +259,8 @@ def _npy_paths(input_npy) -> dict:
             name, path = None, str(entry)
         if name in paths:
             which = "without a name" if name is None else f"for `{name}`"
-            raise ValueError(f"--input_npy is given twice {which}: pass each input once, as "
-                             "--input_npy NAME=PATH.")
+            raise UserError(f"--input_npy is given twice {which}: pass each input once, as "
+                            "--input_npy NAME=PATH.")
         paths[name] = path
     return paths
 
@@ -275,15 +276,15 @@ def _assign_sources(data, kinds, arrays, images_dir, signature, described) -> di
     images = [name for name in left if kinds[name] == "images"]
     if images_dir is not None:
         if len(images) != 1:
-            raise ValueError(f"Signature `{signature}` takes {len(images)} image inputs not fed "
-                             f"by name ({described}): --images_dir feeds exactly one.")
+            raise UserError(f"Signature `{signature}` takes {len(images)} image inputs not fed "
+                            f"by name ({described}): --images_dir feeds exactly one.")
         sources[images[0]] = "images_dir"
         left.remove(images[0])
     if None in arrays:
         if len(left) != 1:
-            raise ValueError(f"Signature `{signature}` has {len(left)} data inputs left for an "
-                             f"unnamed --input_npy ({described}): name each, --input_npy "
-                             "NAME=PATH.")
+            raise UserError(f"Signature `{signature}` has {len(left)} data inputs left for an "
+                            f"unnamed --input_npy ({described}): name each, --input_npy "
+                            "NAME=PATH.")
         sources[left[0]] = arrays[None]
     return sources
 
@@ -292,18 +293,18 @@ def _draw_z(spec, n: int, seed: int) -> np.ndarray:
     import tensorflow as tf
 
     if spec.shape.rank != 2 or spec.shape[1] is None or not spec.dtype.is_floating:
-        raise ValueError(f"Input `z` is {_describe_spec(spec)}; tfgan_kit.sample draws z for a "
-                         "float [None, D] input with a static D: re-export the model.")
+        raise UserError(f"Input `z` is {_describe_spec(spec)}; tfgan_kit.sample draws z for a "
+                        "float [None, D] input with a static D: re-export the model.")
     return tf.random.stateless_normal([n, spec.shape[1]], seed=[seed, 0]).numpy()
 
 
 def _labels(spec, n: int, label: int | None, labels_cycle: int | None) -> np.ndarray:
     if (label is None) == (labels_cycle is None):
-        raise ValueError("The signature takes a `label` input: pass --label=K for one class, or "
-                         "--labels_cycle=K to cycle through classes 0..K-1 (not both).")
+        raise UserError("The signature takes a `label` input: pass --label=K for one class, or "
+                        "--labels_cycle=K to cycle through classes 0..K-1 (not both).")
     if (label is not None and label < 0) or (labels_cycle is not None and labels_cycle < 1):
-        raise ValueError(f"--label must be >= 0 and --labels_cycle >= 1. Received: label={label}, "
-                         f"labels_cycle={labels_cycle}")
+        raise UserError(f"--label must be >= 0 and --labels_cycle >= 1. Received: label={label}, "
+                        f"labels_cycle={labels_cycle}")
     labels = np.full([n], label) if label is not None else np.arange(n) % labels_cycle
     return labels.reshape([n] + [1] * (max(spec.shape.rank or 1, 1) - 1))
 
@@ -313,17 +314,17 @@ def _read_images(name: str, spec, num: int, images_dir: str | None) -> np.ndarra
     from PIL import Image
 
     if images_dir is None:
-        raise ValueError(f"Input `{name}` ({_describe_spec(spec)}) takes images: pass "
-                         "--images_dir=<folder of PNG/JPEG files>.")
+        raise UserError(f"Input `{name}` ({_describe_spec(spec)}) takes images: pass "
+                        "--images_dir=<folder of PNG/JPEG files>.")
     paths = sorted(os.path.join(images_dir, f) for f in os.listdir(images_dir)
                    if f.lower().endswith(_IMAGE_SUFFIXES))[:num]
     if not paths:
         raise FileNotFoundError(f"No .png/.jpg/.jpeg files in --images_dir={images_dir}.")
     height, width, channels = spec.shape[1], spec.shape[2], spec.shape[3]
     if channels not in (None, 1, 3):
-        raise ValueError(f"Input `{name}` ({_describe_spec(spec)}) takes {channels} channels, "
-                         "but --images_dir files give grey (1) or RGB (3): pick another "
-                         "--signature.")
+        raise UserError(f"Input `{name}` ({_describe_spec(spec)}) takes {channels} channels, "
+                        "but --images_dir files give grey (1) or RGB (3): pick another "
+                        "--signature.")
     images = []
     for path in paths:
         try:
@@ -335,14 +336,14 @@ def _read_images(name: str, spec, num: int, images_dir: str | None) -> np.ndarra
                     image = image.resize(size, Image.Resampling.BICUBIC)
                 pixels = np.asarray(image, dtype=np.float32)
         except (OSError, SyntaxError) as error:  # PIL raises SyntaxError for some broken PNGs
-            raise ValueError(f"Cannot read {path} in --images_dir ({first_line(error)}): "
-                             "replace or remove the file.") from None
+            raise UserError(f"Cannot read {path} in --images_dir ({first_line(error)}): "
+                            "replace or remove the file.") from None
         images.append(pixels[..., None] if pixels.ndim == 2 else pixels)
     shapes = sorted({image.shape for image in images})
     if len(shapes) > 1:
-        raise ValueError(f"The files in --images_dir={images_dir} differ in (height, width, "
-                         f"channels): {shapes}, and input `{name}` ({_describe_spec(spec)}) fixes "
-                         "none of them to resize or convert to: use files of one shape.")
+        raise UserError(f"The files in --images_dir={images_dir} differ in (height, width, "
+                        f"channels): {shapes}, and input `{name}` ({_describe_spec(spec)}) fixes "
+                        "none of them to resize or convert to: use files of one shape.")
     return np.stack(images) / 127.5 - 1.0
 
 
@@ -356,23 +357,23 @@ def load_npy(path: str) -> np.ndarray:
     try:
         array = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError) as error:
-        raise ValueError(f"Cannot read --input_npy={path} ({first_line(error)}): pass a .npy "
-                         "file written by numpy.save.") from None
+        raise UserError(f"Cannot read --input_npy={path} ({first_line(error)}): pass a .npy "
+                        "file written by numpy.save.") from None
     if isinstance(array, np.lib.npyio.NpzFile):
         names = list(array.files)
         array.close()
         first = names[0] if names else "NAME"
-        raise ValueError(
+        raise UserError(
             f"--input_npy={path} is an .npz archive (arrays {names}), not a .npy file: pass a "
             f".npy, or extract the array: python -c \"import numpy as np; np.save('{first}.npy', "
             f"np.load('{path}')['{first}'])\".")
     if not np.issubdtype(array.dtype, np.number) or array.ndim < 1 or len(array) == 0:
-        raise ValueError(f"--input_npy={path} holds a {array.dtype} array of shape "
-                         f"{list(array.shape)}: pass a non-empty number array [n, ...].")
+        raise UserError(f"--input_npy={path} holds a {array.dtype} array of shape "
+                        f"{list(array.shape)}: pass a non-empty number array [n, ...].")
     if np.issubdtype(array.dtype, np.inexact) and not np.all(np.isfinite(array)):
         bad = np.argwhere(~np.isfinite(array))
-        raise ValueError(f"--input_npy={path} holds {len(bad)} NaN or infinite values (the first "
-                         f"at index {tuple(int(i) for i in bad[0])}): pass finite numbers.")
+        raise UserError(f"--input_npy={path} holds {len(bad)} NaN or infinite values (the first "
+                        f"at index {tuple(int(i) for i in bad[0])}): pass finite numbers.")
     return array
 
 
@@ -381,7 +382,7 @@ def _check_image_range(name: str, spec, input_npy: str, array: np.ndarray) -> No
     low, high = float(array.min()), float(array.max())
     if np.issubdtype(array.dtype, np.integer) or low < -1.0 - _RANGE_SLACK \
             or high > 1.0 + _RANGE_SLACK:
-        raise ValueError(
+        raise UserError(
             f"--input_npy={input_npy} holds {array.dtype} values in [{low:g}, {high:g}], but "
             f"input `{name}` ({_describe_spec(spec)}) takes float32 images in [-1, 1]: convert "
             "uint8 0-255 images with images.astype('float32') / 127.5 - 1.")
@@ -394,24 +395,24 @@ def _read_npy(name: str, spec, num: int, input_npy: str | None, array: np.ndarra
     expected = _describe_spec(spec)
     if input_npy is None:
         if spec.shape.rank == 4 and spec.dtype.is_floating:
-            raise ValueError(f"Input `{name}` ({expected}) takes images: pass "
-                             f"--images_dir=<folder of PNG/JPEG files> or --input_npy=<.npy "
-                             f"file of shape {_shape_text(spec.shape)}>.")
+            raise UserError(f"Input `{name}` ({expected}) takes images: pass "
+                            f"--images_dir=<folder of PNG/JPEG files> or --input_npy=<.npy "
+                            f"file of shape {_shape_text(spec.shape)}>.")
         flag = f"--input_npy={name}=" if named else "--input_npy="
-        raise ValueError(f"Input `{name}` ({expected}) takes an array: pass "
-                         f"{flag}<.npy file of shape {_shape_text(spec.shape)}>.")
+        raise UserError(f"Input `{name}` ({expected}) takes an array: pass "
+                        f"{flag}<.npy file of shape {_shape_text(spec.shape)}>.")
     if array is None:
         array = load_npy(input_npy)
     array = array[:num]
     if not spec.shape.is_compatible_with(array.shape):
-        raise ValueError(f"--input_npy={input_npy} has shape {list(array.shape)}, but input "
-                         f"`{name}` takes {expected}: pass an array of that shape.")
+        raise UserError(f"--input_npy={input_npy} has shape {list(array.shape)}, but input "
+                        f"`{name}` takes {expected}: pass an array of that shape.")
     if _input_kind(name, spec) == "images":
         _check_image_range(name, spec, input_npy, array)
     if spec.dtype.is_integer:
         if not np.all(np.equal(np.mod(array, 1), 0)):
-            raise ValueError(f"--input_npy={input_npy} holds fractions, but input `{name}` "
-                             f"takes {expected}: pass whole numbers.")
+            raise UserError(f"--input_npy={input_npy} holds fractions, but input `{name}` "
+                            f"takes {expected}: pass whole numbers.")
         return array.astype(spec.dtype.as_numpy_dtype)
     return array.astype(np.float32)
 
@@ -498,7 +499,7 @@ def main(argv):
             if path:
                 check_writable(path, flag)  # before the SavedModel is loaded and run
         if out and not out.lower().endswith(".png"):
-            raise ValueError(f"--out={out} must be a .png file.")
+            raise UserError(f"--out={out} must be a .png file.")
         result = sample(f.saved_model, f.num, f.seed, signature=f.signature, label=f.label,
                         images_dir=f.images_dir, input_npy=f.input_npy,
                         labels_cycle=f.labels_cycle)
@@ -512,7 +513,7 @@ def main(argv):
         if npy:
             os.makedirs(os.path.dirname(os.path.abspath(npy)), exist_ok=True)
             np.save(npy, result["outputs"][name])
-    except (OSError, ValueError) as error:
+    except (OSError, UserError) as error:  # a mistake the user can fix; anything else is a bug
         sys.exit(f"error: {first_line(error)}")
     print(summarize(name, result["outputs"][name]))
     print("wrote " + " and ".join(path for path in (out, npy) if path))

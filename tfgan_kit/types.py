@@ -4,8 +4,8 @@ A scheme declares these; ``tfgan_kit.export``, ``python -m tfgan_kit.sample`` an
 ``SampleGrid`` callback use them, so a scheme of any shape (two generators, an image input, a
 classifier as the product) is exported and drawn without special cases.
 
-A leaf module (it imports nothing of tfgan_kit), so export, the command lines and the schemes
-share these types without importing each other.
+A leaf module (it imports only the leaf :mod:`tfgan_kit.errors`), so export, the command lines
+and the schemes share these types without importing each other.
 
 Reference: the scheme contract of :mod:`tfgan_kit.models.base` (scheme-owned serving and pictures).
 """
@@ -17,6 +17,8 @@ from typing import Callable
 
 import numpy as np
 import tensorflow as tf
+
+from tfgan_kit.errors import UserError
 
 __all__ = ["Endpoint", "Picture"]
 
@@ -57,4 +59,4 @@ class Picture:
 
     def __post_init__(self):
         if (self.images is None) == (self.points is None):
-            raise ValueError("A Picture holds exactly one of `images` and `points`.")
+            raise UserError("A Picture holds exactly one of `images` and `points`.")

@@ -14,6 +14,7 @@ import tensorflow as tf
 
 from tfgan_kit.data.pipeline import batch_examples
 from tfgan_kit.data.spec import DataSpec
+from tfgan_kit.errors import UserError
 from tfgan_kit.registry import register_dataset
 
 DIGITS_SIZES = (8, 16, 32)
@@ -33,7 +34,7 @@ def digits_arrays(image_size: int = 8, with_labels: bool = False):
         ValueError: for another ``image_size``.
     """
     if image_size not in DIGITS_SIZES:
-        raise ValueError(
+        raise UserError(
             f"`image_size` must be one of {DIGITS_SIZES} for digits. Received: {image_size!r}"
         )
     from sklearn.datasets import load_digits

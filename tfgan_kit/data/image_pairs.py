@@ -36,6 +36,7 @@ import tensorflow as tf
 
 from tfgan_kit.data.pipeline import _one, batch_examples
 from tfgan_kit.data.spec import DataSpec
+from tfgan_kit.errors import UserError
 from tfgan_kit.registry import register_dataset
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -97,8 +98,8 @@ def image_files(folder: str) -> list[str]:
     for path in files:
         problem = image_file_problem(path)
         if problem is not None:
-            raise ValueError(f"{path} is not a readable image ({problem}): remove or replace the "
-                             "file.")
+            raise UserError(f"{path} is not a readable image ({problem}): remove or replace the "
+                            "file.")
     return files
 
 
@@ -149,8 +150,8 @@ def load_size_for(image_size: int, load_size: int | None) -> int:
     """
     load = int(round(image_size * 286 / 256)) if load_size is None else int(load_size)
     if load < image_size:
-        raise ValueError(f"`load_size` must be at least `image_size` ({image_size}) to crop from. "
-                         f"Received: load_size={load_size}")
+        raise UserError(f"`load_size` must be at least `image_size` ({image_size}) to crop from. "
+                        f"Received: load_size={load_size}")
     return load
 
 
@@ -173,14 +174,14 @@ def paired_files(config_data) -> tuple[tf.data.Dataset, int, object]:
         files = image_files(d.path)
         return tf.data.Dataset.from_tensor_slices(files), len(files), _split_side_by_side
     if not (d.get("source_dir") and d.get("target_dir")):
-        raise ValueError("A paired folder needs config.data.path (side-by-side A|B files) or "
-                         "both config.data.source_dir and config.data.target_dir.")
+        raise UserError("A paired folder needs config.data.path (side-by-side A|B files) or "
+                        "both config.data.source_dir and config.data.target_dir.")
     sources, targets = image_files(d.source_dir), image_files(d.target_dir)
     names = [os.path.basename(f) for f in sources], [os.path.basename(f) for f in targets]
     if names[0] != names[1]:
         unmatched = sorted(set(names[0]) ^ set(names[1]))[:3]
-        raise ValueError(f"source_dir and target_dir must hold the same file names (one pair "
-                         f"per name); unmatched: {unmatched}.")
+        raise UserError(f"source_dir and target_dir must hold the same file names (one pair "
+                        f"per name); unmatched: {unmatched}.")
     files = tf.data.Dataset.from_tensor_slices((sources, targets))
     return files, len(sources), lambda pair: (read_image(pair[0]), read_image(pair[1]))
 
@@ -188,8 +189,8 @@ def paired_files(config_data) -> tuple[tf.data.Dataset, int, object]:
 def _direction(d) -> bool:
     direction = d.get("direction", "a_to_b")
     if direction not in DIRECTIONS:
-        raise ValueError(f"config.data.direction must be one of {DIRECTIONS}. Received: "
-                         f"{direction!r}")
+        raise UserError(f"config.data.direction must be one of {DIRECTIONS}. Received: "
+                        f"{direction!r}")
     return direction == "b_to_a"
 
 
@@ -268,8 +269,8 @@ def tfds_unpaired_spec(config, batch_size: int, **stream) -> DataSpec:
         dataset, info = _load(d.tfds_name, f"{split}{letter}", d.get("data_dir"))
         count = _count(info, f"{split}{letter}", dataset)
         if not count:
-            raise ValueError(f"Split {split}{letter} of {d.tfds_name!r} has no known size: "
-                             "prepare the data set with `tfds build`.")
+            raise UserError(f"Split {split}{letter} of {d.tfds_name!r} has no known size: "
+                            "prepare the data set with `tfds build`.")
         domains.append((dataset.map(lambda example: example["image"]), count))
     (a, count_a), (b, count_b) = domains
     total = max(count_a, count_b)

@@ -19,6 +19,8 @@ from typing import Callable
 
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
+
 # Epoch e of the resumable stream is shuffled with seed _EPOCH_SEED_STRIDE * seed + e.
 _EPOCH_SEED_STRIDE = 1_000_003
 
@@ -59,22 +61,22 @@ def batch_examples(
             steps per epoch than the data set holds.
     """
     if not isinstance(batch_size, int) or batch_size <= 0:
-        raise ValueError(f"`batch_size` must be a positive integer. Received: {batch_size!r}")
+        raise UserError(f"`batch_size` must be a positive integer. Received: {batch_size!r}")
     size = int(examples.cardinality())
     if shuffle_buffer is None:
         if size < 0:
-            raise ValueError(
+            raise UserError(
                 "The data set's size is unknown: pass `shuffle_buffer` (e.g. 10000) to shuffle it."
             )
         shuffle_buffer = size
     if size >= 0 and size < batch_size:
-        raise ValueError(
+        raise UserError(
             f"The data set has {size} examples, fewer than batch_size={batch_size}: "
             "lower the batch size."
         )
     full_batches = size // batch_size if size >= 0 else None
     if steps_per_epoch is not None and full_batches is not None and steps_per_epoch > full_batches:
-        raise ValueError(
+        raise UserError(
             f"steps_per_epoch={steps_per_epoch} exceeds the {full_batches} full batches of "
             f"{batch_size} in the data set: lower `steps_per_epoch` or `batch_size`."
         )

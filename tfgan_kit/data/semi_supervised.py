@@ -33,6 +33,7 @@ import tensorflow as tf
 
 from tfgan_kit.data.pipeline import batch_examples
 from tfgan_kit.data.spec import DataSpec
+from tfgan_kit.errors import UserError
 
 __all__ = ["SemiSupervisedSplit", "digits_semi_supervised_spec", "digits_split",
            "labelled_batch", "semi_supervised_batches", "semi_supervised_spec", "split_labelled",
@@ -75,11 +76,11 @@ def split_labelled(images: np.ndarray, labels: np.ndarray, labelled_per_class: i
     """
     if not isinstance(labelled_per_class, int) or isinstance(labelled_per_class, bool) \
             or labelled_per_class < 1:
-        raise ValueError(f"`labelled_per_class` must be a positive integer, e.g. 10. Received: "
-                         f"labelled_per_class={labelled_per_class!r}")
+        raise UserError(f"`labelled_per_class` must be a positive integer, e.g. 10. Received: "
+                        f"labelled_per_class={labelled_per_class!r}")
     if not 0.0 < held_out_fraction < 1.0:
-        raise ValueError(f"`held_out_fraction` must be in (0, 1), e.g. 0.2. Received: "
-                         f"held_out_fraction={held_out_fraction!r}")
+        raise UserError(f"`held_out_fraction` must be in (0, 1), e.g. 0.2. Received: "
+                        f"held_out_fraction={held_out_fraction!r}")
     labels = np.asarray(labels).astype(np.int32)
     order = np.random.default_rng(seed).permutation(len(images))
     held_out = order[: int(round(held_out_fraction * len(images)))]
@@ -88,7 +89,7 @@ def split_labelled(images: np.ndarray, labels: np.ndarray, labelled_per_class: i
     for k in np.unique(labels):
         members = train[labels[train] == k]
         if len(members) < labelled_per_class:
-            raise ValueError(
+            raise UserError(
                 f"Class {k} has {len(members)} training examples, fewer than "
                 f"labelled_per_class={labelled_per_class}: lower it."
             )
@@ -132,7 +133,7 @@ def semi_supervised_batches(split: SemiSupervisedSplit, batch_size: int,
     labelled_batch_size = min(batch_size, count) if labelled_batch_size is None \
         else labelled_batch_size
     if not isinstance(labelled_batch_size, int) or not 0 < labelled_batch_size <= count:
-        raise ValueError(
+        raise UserError(
             f"`labelled_batch_size` must be in [1, {count}] (the labelled examples). Received: "
             f"labelled_batch_size={labelled_batch_size!r}"
         )
@@ -163,7 +164,7 @@ def labelled_batch(data) -> tuple[tf.Tensor, tf.Tensor]:
         ValueError: when the batch is not a semi-supervised dict.
     """
     if not isinstance(data, dict) or "labelled_image" not in data:
-        raise ValueError(
+        raise UserError(
             "The batch has no labelled part: semi-supervised schemes train on "
             "'semi_supervised' batches (e.g. config.data.name='digits' with "
             "config.data.labelled_per_class=10)."

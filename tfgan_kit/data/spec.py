@@ -28,6 +28,7 @@ import dataclasses
 import numpy as np
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.registry import register_dataset
 
 BATCH_KINDS = ("image", "labelled", "paired", "unpaired", "none", "semi_supervised")
@@ -73,10 +74,10 @@ class DataSpec:
 
     def __post_init__(self):
         if self.kind not in BATCH_KINDS:
-            raise ValueError(f"`kind` must be one of {BATCH_KINDS}. Received: kind={self.kind!r}")
+            raise UserError(f"`kind` must be one of {BATCH_KINDS}. Received: kind={self.kind!r}")
         if self.reference_std is not None:
             if self.reference_points is None or not float(self.reference_std) > 0:
-                raise ValueError(
+                raise UserError(
                     "`reference_std` is the std of the mixture whose centres are "
                     "`reference_points`: it needs them and must be positive. Received: "
                     f"reference_std={self.reference_std!r}, reference_points "
@@ -120,20 +121,20 @@ def no_data_spec(config, batch_size: int, **stream) -> DataSpec:
 def _part(data, key: str, index: int, what: str):
     if isinstance(data, dict):
         if key not in data:
-            raise ValueError(
+            raise UserError(
                 f"The batch has no {what}: a dict batch with keys {sorted(data)} lacks {key!r}."
             )
         return data[key]
     if isinstance(data, (tuple, list)):
         if len(data) <= index:
-            raise ValueError(
+            raise UserError(
                 f"The batch has no {what}: it holds {len(data)} tensor(s). Use a data set whose "
                 "batches carry it (e.g. `with_labels=True` for labels)."
             )
         return data[index]
     if index == 0:
         return data
-    raise ValueError(
+    raise UserError(
         f"The batch has no {what}: it is a single tensor. Use a data set whose batches carry it "
         "(e.g. `with_labels=True` for labels)."
     )

@@ -20,13 +20,14 @@ import tensorflow as tf
 
 from tfgan_kit.data.pipeline import batch_examples
 from tfgan_kit.data.spec import DataSpec
+from tfgan_kit.errors import UserError
 from tfgan_kit.registry import register_dataset
 
 
 def ring_centers(n_modes: int = 8, radius: float = 1.0) -> np.ndarray:
     """Centres ``[n_modes, 2]`` of the ring mixture at angles ``2*pi*i/n_modes``."""
     if not isinstance(n_modes, int) or n_modes < 1:
-        raise ValueError(f"`n_modes` must be a positive integer. Received: {n_modes!r}")
+        raise UserError(f"`n_modes` must be a positive integer. Received: {n_modes!r}")
     angles = 2.0 * np.pi * np.arange(n_modes) / n_modes
     return (radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)).astype(np.float32)
 
@@ -34,7 +35,7 @@ def ring_centers(n_modes: int = 8, radius: float = 1.0) -> np.ndarray:
 def grid_centers(side: int = 5, spacing: float = 2.0) -> np.ndarray:
     """Centres ``[side**2, 2]`` of the grid mixture, centred at the origin."""
     if not isinstance(side, int) or side < 1:
-        raise ValueError(f"`side` must be a positive integer. Received: {side!r}")
+        raise UserError(f"`side` must be a positive integer. Received: {side!r}")
     coords = (np.arange(side) - (side - 1) / 2.0) * spacing
     xx, yy = np.meshgrid(coords, coords, indexing="ij")
     return np.stack([xx.ravel(), yy.ravel()], axis=1).astype(np.float32)
@@ -43,7 +44,7 @@ def grid_centers(side: int = 5, spacing: float = 2.0) -> np.ndarray:
 def mixture_samples(centers: np.ndarray, std: float, num: int, seed: int = 0) -> np.ndarray:
     """``num`` samples ``[num, 2]`` of the equal-weight mixture of N(centre, std^2 I)."""
     if std < 0:
-        raise ValueError(f"`std` must be non-negative. Received: std={std}")
+        raise UserError(f"`std` must be non-negative. Received: std={std}")
     rng = np.random.default_rng(seed)
     modes = rng.integers(0, len(centers), size=num)
     return (centers[modes] + std * rng.standard_normal((num, 2))).astype(np.float32)

@@ -14,6 +14,7 @@ import tensorflow as tf
 
 from tfgan_kit.data.pipeline import batch_examples
 from tfgan_kit.data.spec import DataSpec
+from tfgan_kit.errors import UserError
 from tfgan_kit.registry import register_dataset
 
 DEFAULT_SHUFFLE_BUFFER = 10_000
@@ -49,7 +50,7 @@ def check_split(name: str, split: str, known_splits) -> None:
         return
     missing = [part for part in split_names(split) if part not in valid and part != "all"]
     if missing:
-        raise ValueError(
+        raise UserError(
             f"Data set {name!r} has no split {missing[0]!r}: its splits are {valid} (slices such "
             f"as '{valid[0]}[:80%]' and sums such as '{'+'.join(valid[:2])}' work too). "
             f"Received: split={split!r}"
@@ -151,7 +152,7 @@ def tfds_examples(name: str, split: str = "train", image_size: int | None = None
     """
     dataset, info = _load(name, split, data_dir)
     if with_labels and "label" not in info.features:
-        raise ValueError(
+        raise UserError(
             f"Data set {name!r} has no 'label' feature: set with_labels=False."
         )
 

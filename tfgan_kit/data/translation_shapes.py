@@ -23,6 +23,7 @@ import tensorflow as tf
 
 from tfgan_kit.data.pipeline import batch_examples
 from tfgan_kit.data.spec import DataSpec
+from tfgan_kit.errors import UserError
 from tfgan_kit.registry import register_dataset
 
 KINDS = ("circle", "square", "triangle")
@@ -85,10 +86,10 @@ def random_shapes(count: int, image_size: int, rng: np.random.Generator):
 
 def _check(count: int, image_size: int) -> None:
     if not isinstance(count, int) or count < 1:
-        raise ValueError(f"`count` must be a positive integer. Received: count={count!r}")
+        raise UserError(f"`count` must be a positive integer. Received: count={count!r}")
     if not isinstance(image_size, int) or image_size < 16:
-        raise ValueError(f"`image_size` must be an integer >= 16 (e.g. 32 or 64). Received: "
-                         f"image_size={image_size!r}")
+        raise UserError(f"`image_size` must be an integer >= 16 (e.g. 32 or 64). Received: "
+                        f"image_size={image_size!r}")
 
 
 def paired_shapes(count: int, image_size: int = 32, seed: int = 0):

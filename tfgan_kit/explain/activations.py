@@ -18,19 +18,21 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
+
 DEFAULT_QUANTILE = 0.005
 
 
 def _feature_model(model: keras.Model, layer_name: str) -> keras.Model:
     names = [layer.name for layer in model.layers]
     if layer_name not in names:
-        raise ValueError(f"No layer named {layer_name!r} in the model. Layers: {names}")
+        raise UserError(f"No layer named {layer_name!r} in the model. Layers: {names}")
     try:
         inputs = model.inputs
     except AttributeError:
         inputs = None
     if not inputs:
-        raise ValueError(
+        raise UserError(
             "The model has no symbolic inputs (a subclassed model that was never built on a "
             "keras.Input); wrap it in a functional or Sequential model."
         )
@@ -64,13 +66,13 @@ def collect_activations(
             batch = batch[0]
         out = np.asarray(features(batch, training=False), dtype=np.float32)
         if out.ndim != 4:
-            raise ValueError(
+            raise UserError(
                 f"Layer {layer_name!r} outputs shape {out.shape}; units need spatial maps "
                 "[batch, h, w, units] (pick a convolutional layer)."
             )
         outputs.append(out)
     if not outputs:
-        raise ValueError("`images` is empty: pass at least one batch.")
+        raise UserError("`images` is empty: pass at least one batch.")
     return np.concatenate(outputs)
 
 
@@ -90,10 +92,10 @@ def quantile_thresholds(activations: np.ndarray, quantile: float = DEFAULT_QUANT
         ValueError: if ``quantile`` is not in (0, 1) or the input is not 4-D.
     """
     if not 0.0 < quantile < 1.0:
-        raise ValueError(f"`quantile` must be in (0, 1). Received: quantile={quantile}")
+        raise UserError(f"`quantile` must be in (0, 1). Received: quantile={quantile}")
     activations = np.asarray(activations)
     if activations.ndim != 4:
-        raise ValueError(
+        raise UserError(
             f"`activations` must be [N, h, w, units]. Received: shape={activations.shape}"
         )
     values = activations.reshape(-1, activations.shape[-1])

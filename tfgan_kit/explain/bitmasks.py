@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
+
 WORD_BITS = 64
 
 
@@ -90,7 +92,7 @@ def iou(a: np.ndarray, b: np.ndarray) -> float:
     a = np.asarray(a)
     b = np.asarray(b)
     if a.shape != b.shape:
-        raise ValueError(
+        raise UserError(
             f"`a` and `b` must have the same shape. Received: a.shape={a.shape}, b.shape={b.shape}"
         )
     pa, pb = pack(a), pack(b)

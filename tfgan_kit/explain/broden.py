@@ -22,6 +22,7 @@ from typing import Sequence
 import numpy as np
 from PIL import Image
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.explain import bitmasks
 from tfgan_kit.explain.concepts import ConceptSet
 
@@ -57,7 +58,7 @@ def _concept_names(label_rows: list[dict[str, str]]) -> dict[int, str]:
     names, used = {}, set()
     for row in label_rows:
         if "number" not in row or "name" not in row:
-            raise ValueError("label.csv needs the columns 'number' and 'name'.")
+            raise UserError("label.csv needs the columns 'number' and 'name'.")
         number = int(row["number"])
         name = "_".join(row["name"].split()).replace("(", "[").replace(")", "]") or f"label{number}"
         if name in used:
@@ -75,8 +76,8 @@ def _open_rgb(path: str) -> Image.Image:
         with Image.open(path) as image:
             return image.convert("RGB")
     except (OSError, SyntaxError) as error:  # PIL raises SyntaxError for some broken PNGs
-        raise ValueError(f"Cannot read {path} ({error}): replace the file or drop its row from "
-                         "index.csv.") from None
+        raise UserError(f"Cannot read {path} ({error}): replace the file or drop its row from "
+                        "index.csv.") from None
 
 
 def decode_label_png(path: str) -> np.ndarray:
@@ -120,13 +121,13 @@ def load_broden(
     """
     rows = _read_csv(os.path.join(directory, "index.csv"))[:max_images]
     if not rows:
-        raise ValueError(f"{directory}/index.csv lists no images.")
+        raise UserError(f"{directory}/index.csv lists no images.")
     names = _concept_names(_read_csv(os.path.join(directory, "label.csv")))
     columns = [c for c in rows[0] if c not in META_COLUMNS]
     if categories is not None:
         missing = sorted(set(categories) - set(columns))
         if missing:
-            raise ValueError(f"Unknown categories {missing}; index.csv has {columns}.")
+            raise UserError(f"Unknown categories {missing}; index.csv has {columns}.")
         columns = list(categories)
     images_dir = os.path.join(directory, "images")
 
@@ -145,7 +146,7 @@ def load_broden(
                 else:
                     pixels = decode_label_png(os.path.join(images_dir, item))
                     if pixels.shape != tuple(mask_size):
-                        raise ValueError(
+                        raise UserError(
                             f"{item} is {pixels.shape[0]}x{pixels.shape[1]} but masks are "
                             f"{mask_size[0]}x{mask_size[1]}; all label PNGs need one size "
                             "(sh x sw)."
@@ -155,7 +156,7 @@ def load_broden(
                     if number == 0:
                         continue
                     if number not in names:
-                        raise ValueError(
+                        raise UserError(
                             f"Label number {number} in {row['image']} is not in label.csv."
                         )
                     name = names[number]
@@ -164,10 +165,10 @@ def load_broden(
                         category_of[name] = column
                     masks[name][n] |= True if pixel_mask is None else pixel_mask
     if not masks:
-        raise ValueError(f"No concept labels found in {directory}/index.csv columns {columns}.")
+        raise UserError(f"No concept labels found in {directory}/index.csv columns {columns}.")
     shapes = {im.shape for im in images}
     if len(shapes) > 1:
-        raise ValueError(f"Images have different sizes {sorted(shapes)}: pass `image_size=(H, W)`.")
+        raise UserError(f"Images have different sizes {sorted(shapes)}: pass `image_size=(H, W)`.")
     shape = (len(rows),) + tuple(mask_size)
     packed = np.stack([bitmasks.pack(m) for m in masks.values()])
     concepts = ConceptSet(list(masks), packed, shape, category_of)

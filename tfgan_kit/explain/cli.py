@@ -23,6 +23,7 @@ from typing import Sequence
 
 import keras
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.explain.activations import DEFAULT_QUANTILE
 from tfgan_kit.explain.broden import REQUIRED_ENTRIES, load_broden
 from tfgan_kit.explain.dissect import dissect
@@ -133,7 +134,7 @@ def check_paths(keras_model: str, concepts: str, out: str) -> None:
         raise FileNotFoundError(f"--concepts={concepts} has no {', '.join(missing)}: a "
                                 "Broden-style folder needs index.csv, label.csv and images/.")
     if os.path.exists(out) and not os.path.isdir(out):
-        raise ValueError(f"--out={out} is a file: pass a folder for the report.")
+        raise UserError(f"--out={out} is a file: pass a folder for the report.")
 
 
 def load_model(path: str) -> keras.Model:
@@ -204,22 +205,22 @@ def select_net(model: keras.Model, layer: str, net: str | None = None) -> tuple[
     nets = getattr(model, "nets", None)
     if not isinstance(nets, dict):
         if net is not None:
-            raise ValueError(f"--net is for tfgan_kit scheme models; this is a plain "
-                             f"{type(model).__name__}: drop --net={net}.")
+            raise UserError(f"--net is for tfgan_kit scheme models; this is a plain "
+                            f"{type(model).__name__}: drop --net={net}.")
         if layer not in [sublayer.name for sublayer in model.layers]:
-            raise ValueError(f"No layer named {layer!r} in the model: pass --layer=<one of its "
-                             f"[batch, h, w, units] layers: {_listed(_spatial_layers(model))}>.")
+            raise UserError(f"No layer named {layer!r} in the model: pass --layer=<one of its "
+                            f"[batch, h, w, units] layers: {_listed(_spatial_layers(model))}>.")
         return "", model
     scheme = type(model).__name__
     if net is not None and net not in nets:
-        raise ValueError(f"No net named {net!r} in the {scheme} model: pass --net=<one of "
-                         f"{', '.join(nets)}> (layers: {_describe_nets(nets)}).")
+        raise UserError(f"No net named {net!r} in the {scheme} model: pass --net=<one of "
+                        f"{', '.join(nets)}> (layers: {_describe_nets(nets)}).")
     candidates = [net] if net is not None else list(nets)
     holders = [name for name in candidates if layer in [sub.name for sub in nets[name].layers]]
     if not holders:
         where = f"net {net!r}" if net is not None else f"the nets of the {scheme} model"
-        raise ValueError(f"No layer named {layer!r} in {where}: pass --layer=<a layer of "
-                         f"{_describe_nets({name: nets[name] for name in candidates})}>.")
+        raise UserError(f"No layer named {layer!r} in {where}: pass --layer=<a layer of "
+                        f"{_describe_nets({name: nets[name] for name in candidates})}>.")
     if len(holders) > 1:
         print(f"note: layer {layer!r} is in the nets {', '.join(holders)}; explaining "
               f"{holders[0]!r} (pass --net to choose).", file=sys.stderr)
@@ -237,21 +238,21 @@ def check_layer(net: keras.Model, net_name: str, layer: str, units: list[int] | 
         fix = ("explain a layer of a net that takes images (e.g. --net=discriminator)"
                if net_name != "discriminator" else "a conditional net also takes labels: "
                "explain a scheme whose discriminator takes images alone")
-        raise ValueError(f"{label} takes {_input_shapes(net)}, not one batch of images "
-                         f"[batch, h, w, c]: {fix}.")
+        raise UserError(f"{label} takes {_input_shapes(net)}, not one batch of images "
+                        f"[batch, h, w, c]: {fix}.")
     channels = net.inputs[0].shape[-1]
     if channels not in (1, 3):
-        raise ValueError(f"{label} takes {channels}-channel images, but Broden images are RGB: "
-                         "explain a model that takes grey or RGB images.")
+        raise UserError(f"{label} takes {channels}-channel images, but Broden images are RGB: "
+                        "explain a model that takes grey or RGB images.")
     spatial = _spatial_layers(net)
     if layer not in spatial:
-        raise ValueError(f"Layer {layer!r} of {label} has no [batch, h, w, units] output: pass "
-                         f"--layer=<one of: {_listed(spatial)}>.")
+        raise UserError(f"Layer {layer!r} of {label} has no [batch, h, w, units] output: pass "
+                        f"--layer=<one of: {_listed(spatial)}>.")
     count = net.get_layer(layer).output.shape[-1]
     outside = [unit for unit in units or () if unit >= count]
     if outside:
-        raise ValueError(f"--units {outside} are out of range: layer {layer!r} has {count} "
-                         f"units, 0..{count - 1}.")
+        raise UserError(f"--units {outside} are out of range: layer {layer!r} has {count} "
+                        f"units, 0..{count - 1}.")
 
 
 def run(args: argparse.Namespace) -> str:
@@ -288,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> str:
     args = build_parser().parse_args(argv)
     try:
         summary = run(args)
-    except (ValueError, OSError) as error:
+    except (UserError, OSError) as error:  # a mistake the user can fix; anything else is a bug
         print(f"error: {_message(error)}", file=sys.stderr)
         raise SystemExit(1) from None
     print(summary)

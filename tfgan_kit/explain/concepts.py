@@ -12,6 +12,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.explain import bitmasks
 from tfgan_kit.explain.formula import And, Formula, Leaf, Neighbors, Not, Or, check_concept_name
 
@@ -28,7 +29,7 @@ def broadcast_image_labels(labels: np.ndarray, mask_size: tuple[int, int]) -> np
     """
     labels = np.asarray(labels, dtype=bool)
     if labels.ndim != 1:
-        raise ValueError(f"Image-level labels must be 1-D [N]. Received: shape={labels.shape}")
+        raise UserError(f"Image-level labels must be 1-D [N]. Received: shape={labels.shape}")
     return np.broadcast_to(labels[:, None, None], labels.shape + tuple(mask_size))
 
 
@@ -53,16 +54,16 @@ class ConceptSet:
     ):
         names = [check_concept_name(n) for n in names]
         if len(set(names)) != len(names):
-            raise ValueError(f"Concept names must be unique. Received: names={names}")
+            raise UserError(f"Concept names must be unique. Received: names={names}")
         if not names:
-            raise ValueError("A ConceptSet needs at least one concept. Received: names=[]")
+            raise UserError("A ConceptSet needs at least one concept. Received: names=[]")
         self.mask_shape = tuple(int(s) for s in mask_shape)
         if len(self.mask_shape) != 3:
-            raise ValueError(f"`mask_shape` must be (N, H, W). Received: mask_shape={mask_shape}")
+            raise UserError(f"`mask_shape` must be (N, H, W). Received: mask_shape={mask_shape}")
         self.num_bits = int(np.prod(self.mask_shape))
         expected = (len(names), bitmasks.num_words(self.num_bits))
         if packed.shape != expected or packed.dtype != np.uint64:
-            raise ValueError(
+            raise UserError(
                 f"`packed` must be uint64 {expected} for {len(names)} concepts of "
                 f"{self.mask_shape}. "
                 f"Received: dtype={packed.dtype}, shape={packed.shape}"
@@ -94,30 +95,30 @@ class ConceptSet:
             ValueError: on inconsistent shapes or bad names.
         """
         if not masks:
-            raise ValueError("`masks` is empty: pass at least one concept name -> boolean mask.")
+            raise UserError("`masks` is empty: pass at least one concept name -> boolean mask.")
         arrays = {name: np.asarray(m) for name, m in masks.items()}
         pixel_shapes = {a.shape for a in arrays.values() if a.ndim == 3}
         if len(pixel_shapes) > 1:
-            raise ValueError(
+            raise UserError(
                 f"All pixel-level masks must share one [N, H, W] shape. Received: {pixel_shapes}"
             )
         if pixel_shapes:
             shape = pixel_shapes.pop()
             if mask_size is not None and tuple(mask_size) != shape[1:]:
-                raise ValueError(
+                raise UserError(
                     f"`mask_size`={mask_size} disagrees with the masks' shape {shape}."
                 )
         elif mask_size is not None:
             n = next(iter(arrays.values())).shape[0]
             shape = (n,) + tuple(mask_size)
         else:
-            raise ValueError("All concepts are image-level [N]: pass `mask_size=(H, W)`.")
+            raise UserError("All concepts are image-level [N]: pass `mask_size=(H, W)`.")
         packed = np.empty((len(arrays), bitmasks.num_words(int(np.prod(shape)))), np.uint64)
         for i, (name, array) in enumerate(arrays.items()):
             if array.ndim == 1:
                 array = broadcast_image_labels(array, shape[1:])
             if array.shape != shape:
-                raise ValueError(
+                raise UserError(
                     f"Concept {name!r} has shape {array.shape}; expected {shape} or [{shape[0]}]."
                 )
             packed[i] = bitmasks.pack(array)
@@ -151,7 +152,7 @@ class ConceptSet:
         if isinstance(formula, Neighbors):
             name = formula.operand.name
             if name not in self.neighbors:
-                raise ValueError(
+                raise UserError(
                     f"No neighbours known for concept {name!r}: call `set_neighbors` (e.g. with "
                     "`nearest_concepts(embeddings, names)`) first."
                 )
@@ -159,7 +160,7 @@ class ConceptSet:
             for other in self.neighbors[name]:
                 result |= self.packed[self.index[other]]
             return result
-        raise ValueError(f"Not a formula: {formula!r}")
+        raise UserError(f"Not a formula: {formula!r}")
 
     def formula_mask(self, formula: Formula) -> np.ndarray:
         """Boolean ``[N, H, W]`` mask of a formula."""
@@ -169,7 +170,7 @@ class ConceptSet:
         """Checks a unit's boolean masks against ``mask_shape`` and packs them."""
         unit_masks = np.asarray(unit_masks)
         if unit_masks.shape != self.mask_shape:
-            raise ValueError(
+            raise UserError(
                 f"`unit_masks` must have the concepts' shape {self.mask_shape} (N, H, W). "
                 f"Received: shape={unit_masks.shape}"
             )
@@ -177,5 +178,5 @@ class ConceptSet:
 
     def _index_of(self, name: str) -> int:
         if name not in self.index:
-            raise ValueError(f"Unknown concept {name!r}. Known concepts: {self.names[:20]}...")
+            raise UserError(f"Unknown concept {name!r}. Known concepts: {self.names[:20]}...")
         return self.index[name]

@@ -13,6 +13,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.explain.activations import (
     DEFAULT_QUANTILE,
     collect_activations,
@@ -64,7 +65,7 @@ def explain_activations(
         A :class:`Dissection`.
     """
     if activations.shape[0] != concepts.mask_shape[0]:
-        raise ValueError(
+        raise UserError(
             f"{activations.shape[0]} images of activations but concepts cover "
             f"{concepts.mask_shape[0]} images; use the same probe images for both."
         )

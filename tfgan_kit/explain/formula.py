@@ -15,6 +15,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from tfgan_kit.errors import UserError
+
 KEYWORDS = ("AND", "OR", "NOT", "NEIGHBORS")
 _NAME_RE = re.compile(r"^[^\s()]+$")
 
@@ -22,7 +24,7 @@ _NAME_RE = re.compile(r"^[^\s()]+$")
 def check_concept_name(name: str) -> str:
     """Returns ``name`` if it can appear in a printed formula, else raises ``ValueError``."""
     if not isinstance(name, str) or not _NAME_RE.match(name) or name in KEYWORDS:
-        raise ValueError(
+        raise UserError(
             "A concept name must be a non-empty string without spaces or parentheses and not "
             f"one of {KEYWORDS}; replace spaces with '_'. Received: name={name!r}"
         )
@@ -87,7 +89,7 @@ class Neighbors(Formula):
 
     def __post_init__(self):
         if not isinstance(self.operand, Leaf):
-            raise ValueError(
+            raise UserError(
                 f"NEIGHBORS applies to a single concept (a Leaf). Received: operand={self.operand}"
             )
 
@@ -151,7 +153,7 @@ class _Parser:
         self.pos = 0
 
     def fail(self, why: str):
-        raise ValueError(
+        raise UserError(
             f"Cannot parse formula {self.text!r}: {why}. Expected e.g. "
             "'((water OR river) AND (NOT blue))'."
         )

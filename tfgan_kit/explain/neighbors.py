@@ -12,6 +12,8 @@ from typing import Sequence
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
+
 DEFAULT_NEIGHBORS_K = 5
 
 
@@ -42,12 +44,12 @@ def nearest_concepts(
     """
     embeddings = np.asarray(embeddings, dtype=np.float64)
     if embeddings.ndim != 2 or embeddings.shape[0] != len(vocabulary):
-        raise ValueError(
+        raise UserError(
             f"`embeddings` must be [len(vocabulary)={len(vocabulary)}, D]. "
             f"Received: shape={embeddings.shape}"
         )
     if k < 1:
-        raise ValueError(f"`k` must be at least 1. Received: k={k}")
+        raise UserError(f"`k` must be at least 1. Received: k={k}")
     names = list(vocabulary if concept_names is None else concept_names)
     keep = set(names)
     row = {word: i for i, word in enumerate(vocabulary)}

@@ -16,6 +16,7 @@ import os
 import numpy as np
 from PIL import Image
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.explain.activations import unit_masks
 from tfgan_kit.explain.concepts import ConceptSet
 from tfgan_kit.explain.dissect import Dissection
@@ -174,7 +175,7 @@ def write_report(
         f.write(summary + "\n")
     if images is not None:
         if images.shape[0] != dissection.activations.shape[0]:
-            raise ValueError(
+            raise UserError(
                 f"`images` has {images.shape[0]} images but the dissection "
                 f"{dissection.activations.shape[0]}; pass the probe images."
             )

@@ -24,6 +24,7 @@ from typing import Mapping
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.explain import bitmasks
 from tfgan_kit.explain.concepts import ConceptSet
 from tfgan_kit.explain.formula import And, Formula, Leaf, Neighbors, Not, Or
@@ -108,19 +109,19 @@ class BeamSearch:
         use_neighbors: bool = False,
     ):
         if beam_size < 1:
-            raise ValueError(f"`beam_size` must be at least 1. Received: beam_size={beam_size}")
+            raise UserError(f"`beam_size` must be at least 1. Received: beam_size={beam_size}")
         if not 1 <= max_length <= MAX_FORMULA_LENGTH:
-            raise ValueError(
+            raise UserError(
                 f"`max_length` must be in [1, {MAX_FORMULA_LENGTH}]. "
                 f"Received: max_length={max_length}"
             )
         if not 0.0 < complexity_penalty <= 1.0:
-            raise ValueError(
+            raise UserError(
                 "`complexity_penalty` must be in (0, 1]; 1 means no penalty. "
                 f"Received: complexity_penalty={complexity_penalty}"
             )
         if use_neighbors and not concepts.neighbors:
-            raise ValueError(
+            raise UserError(
                 "`use_neighbors=True` needs neighbours: call `concepts.set_neighbors("
                 "nearest_concepts(embeddings, vocabulary))` first."
             )
@@ -153,7 +154,7 @@ class BeamSearch:
         if unit_masks.dtype == np.uint64:
             unit = unit_masks
             if unit.shape != self.concepts.packed.shape[1:]:
-                raise ValueError(
+                raise UserError(
                     f"Packed `unit_masks` must have shape {self.concepts.packed.shape[1:]} (from "
                     f"`concepts.pack_unit`). Received: shape={unit.shape}"
                 )

@@ -18,6 +18,8 @@ import dataclasses
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
+
 SHAPE_KINDS = ("circle", "square", "triangle")
 COLOURS = {
     "red": (0.9, 0.15, 0.15),
@@ -73,11 +75,11 @@ def shapes_dataset(
         ValueError: if an argument is out of range.
     """
     if num_images < 1:
-        raise ValueError(f"`num_images` must be at least 1. Received: num_images={num_images}")
+        raise UserError(f"`num_images` must be at least 1. Received: num_images={num_images}")
     if image_size < 16:
-        raise ValueError(f"`image_size` must be at least 16. Received: image_size={image_size}")
+        raise UserError(f"`image_size` must be at least 16. Received: image_size={image_size}")
     if max_shapes < 1:
-        raise ValueError(f"`max_shapes` must be at least 1. Received: max_shapes={max_shapes}")
+        raise UserError(f"`max_shapes` must be at least 1. Received: max_shapes={max_shapes}")
     rng = np.random.default_rng(seed)
     size = image_size
     colour_names = list(COLOURS)

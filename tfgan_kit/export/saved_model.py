@@ -16,6 +16,7 @@ import os
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.types import Endpoint
 from tfgan_kit.preflight import check_export_dir
 
@@ -64,14 +65,14 @@ def export_model(model, export_dir: str, **endpoint_options) -> str:
         ValueError: if the model declares no endpoints or ``export_dir`` holds a SavedModel.
     """
     if not hasattr(model, "serving_endpoints"):
-        raise ValueError(
+        raise UserError(
             f"Cannot export {type(model).__name__}: it declares no serving endpoints; export a "
             "tfgan_kit scheme model."
         )
     check_export_dir(export_dir)
     endpoints = model.serving_endpoints(**endpoint_options)
     if not endpoints:
-        raise ValueError(f"{type(model).__name__} declares no serving endpoints to export.")
+        raise UserError(f"{type(model).__name__} declares no serving endpoints to export.")
     archive = keras.export.ExportArchive()
     archive.track(model)
     for name, endpoint in endpoints.items():
@@ -102,7 +103,7 @@ def load_generator(export_dir: str):
     signature = loaded.signatures.get("serving_default")
     inputs = signature.structured_input_signature[1] if signature is not None else {}
     if "z" not in inputs or set(inputs) - {"z", "label"}:
-        raise ValueError(
+        raise UserError(
             f"The SavedModel in {export_dir} has no serving_default signature taking `z` (and "
             f"optionally `label`); its inputs are {sorted(inputs)}: use python -m "
             "tfgan_kit.sample, which feeds any signature."
@@ -114,8 +115,8 @@ def load_generator(export_dir: str):
         feed = {"z": tf.convert_to_tensor(z, tf.float32)}
         if conditional:
             if labels is None:
-                raise ValueError(f"The generator in {export_dir} is conditional (input `label`): "
-                                 "pass labels (--labels_cycle=K on the command line).")
+                raise UserError(f"The generator in {export_dir} is conditional (input `label`): "
+                                "pass labels (--labels_cycle=K on the command line).")
             feed["label"] = tf.convert_to_tensor(labels, inputs["label"].dtype)
         return signature(**feed)["images"]
 

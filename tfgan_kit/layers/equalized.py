@@ -9,12 +9,14 @@ import math
 import keras
 from keras import ops
 
+from tfgan_kit.errors import UserError
+
 
 def _check_common(gain: float, lr_multiplier: float) -> None:
     if gain <= 0:
-        raise ValueError(f"`gain` should be greater than zero. Received: gain={gain}")
+        raise UserError(f"`gain` should be greater than zero. Received: gain={gain}")
     if lr_multiplier <= 0:
-        raise ValueError(
+        raise UserError(
             f"`lr_multiplier` should be greater than zero. Received: lr_multiplier={lr_multiplier}"
         )
 
@@ -82,7 +84,7 @@ class EqualizedDense(_EqualizedLayer):
     ):
         super().__init__(**kwargs)
         if units <= 0:
-            raise ValueError(f"`units` should be greater than zero. Received: units={units}")
+            raise UserError(f"`units` should be greater than zero. Received: units={units}")
         _check_common(gain, lr_multiplier)
         self.units = int(units)
         self.gain = float(gain)
@@ -92,7 +94,7 @@ class EqualizedDense(_EqualizedLayer):
     def build(self, input_shape):
         fan_in = input_shape[-1]
         if fan_in is None:
-            raise ValueError(
+            raise UserError(
                 f"The last axis of the input to EqualizedDense must be known. "
                 f"Received: input_shape={input_shape}"
             )
@@ -149,9 +151,9 @@ class EqualizedConv2D(_EqualizedLayer):
     ):
         super().__init__(**kwargs)
         if filters <= 0:
-            raise ValueError(f"`filters` should be greater than zero. Received: filters={filters}")
+            raise UserError(f"`filters` should be greater than zero. Received: filters={filters}")
         if kernel_size < 1 or kernel_size % 2 != 1:
-            raise ValueError(
+            raise UserError(
                 f"`kernel_size` should be a positive odd integer. Received: kernel_size={kernel_size}"
             )
         _check_common(gain, lr_multiplier)
@@ -163,7 +165,7 @@ class EqualizedConv2D(_EqualizedLayer):
 
     def build(self, input_shape):
         if len(input_shape) != 4 or input_shape[-1] is None:
-            raise ValueError(
+            raise UserError(
                 f"EqualizedConv2D expects NHWC input with known channels. "
                 f"Received: input_shape={input_shape}"
             )

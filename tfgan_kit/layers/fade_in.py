@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from tfgan_kit.errors import UserError
+
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
 class FadeIn(keras.layers.Layer):
@@ -26,7 +28,7 @@ class FadeIn(keras.layers.Layer):
     def __init__(self, alpha: float = 0.0, **kwargs):
         super().__init__(**kwargs)
         if not 0.0 <= alpha <= 1.0:
-            raise ValueError(f"`alpha` should be in [0, 1]. Received: alpha={alpha}")
+            raise UserError(f"`alpha` should be in [0, 1]. Received: alpha={alpha}")
         self.initial_alpha = float(alpha)
         self.alpha = self.add_weight(
             shape=(),
@@ -38,12 +40,12 @@ class FadeIn(keras.layers.Layer):
 
     def build(self, input_shape):
         if not isinstance(input_shape, (list, tuple)) or len(input_shape) != 2:
-            raise ValueError(
+            raise UserError(
                 f"FadeIn must be called on a list [old, new]. Received: input_shape={input_shape}"
             )
         old_shape, new_shape = input_shape
         if tuple(old_shape[1:]) != tuple(new_shape[1:]):
-            raise ValueError(
+            raise UserError(
                 f"FadeIn needs `old` and `new` of the same shape. Received: {old_shape} and "
                 f"{new_shape}; upsample or downsample the old path first."
             )

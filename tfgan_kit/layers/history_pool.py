@@ -26,6 +26,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
+
 _RESOLUTION = 2**24  # the swap probability is applied as an integer draw below p * 2**24
 
 
@@ -50,19 +52,19 @@ class HistoryPool(keras.layers.Layer):
         kwargs["trainable"] = False
         super().__init__(**kwargs)
         if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 0:
-            raise ValueError(f"`capacity` should be a non-negative integer. Received: "
-                             f"capacity={capacity!r}")
+            raise UserError(f"`capacity` should be a non-negative integer. Received: "
+                            f"capacity={capacity!r}")
         if not 0.0 <= swap_probability <= 1.0:
-            raise ValueError(f"`swap_probability` should be in [0, 1]. Received: "
-                             f"swap_probability={swap_probability!r}")
+            raise UserError(f"`swap_probability` should be in [0, 1]. Received: "
+                            f"swap_probability={swap_probability!r}")
         self.capacity = capacity
         self.swap_probability = float(swap_probability)
 
     def build(self, input_shape):
         image_shape = tuple(input_shape[1:])
         if any(size is None for size in image_shape):
-            raise ValueError(f"The history pool stores images of a fixed shape. Received: "
-                             f"input_shape={input_shape}")
+            raise UserError(f"The history pool stores images of a fixed shape. Received: "
+                            f"input_shape={input_shape}")
         # Every replica computes the same update (see the module docstring): keep the first's.
         self.images = self.add_weight(name="images", shape=(self.capacity, *image_shape),
                                       initializer="zeros", trainable=False,

@@ -14,6 +14,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
+
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
 class ReflectionPadding2D(keras.layers.Layer):
@@ -37,19 +39,19 @@ class ReflectionPadding2D(keras.layers.Layer):
     def __init__(self, padding: int = 1, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(padding, int) or isinstance(padding, bool) or padding < 0:
-            raise ValueError(
+            raise UserError(
                 f"`padding` should be a non-negative integer. Received: padding={padding!r}"
             )
         self.padding = padding
 
     def build(self, input_shape):
         if len(input_shape) != 4:
-            raise ValueError(
+            raise UserError(
                 f"ReflectionPadding2D takes NHWC maps. Received: input_shape={input_shape}"
             )
         for size in input_shape[1:3]:
             if size is not None and size <= self.padding:
-                raise ValueError(
+                raise UserError(
                     f"Reflection padding of {self.padding} needs maps larger than {self.padding}"
                     f" pixels. Received: input_shape={input_shape}"
                 )

@@ -8,6 +8,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from tfgan_kit.errors import UserError
+
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
 class MinibatchStdDev(keras.layers.Layer):
@@ -37,24 +39,24 @@ class MinibatchStdDev(keras.layers.Layer):
     def __init__(self, group_size: int = 4, epsilon: float = 1e-8, **kwargs):
         super().__init__(**kwargs)
         if group_size < 1:
-            raise ValueError(
+            raise UserError(
                 f"`group_size` should be at least 1. Received: group_size={group_size}"
             )
         if epsilon < 0:
-            raise ValueError(f"`epsilon` should be non-negative. Received: epsilon={epsilon}")
+            raise UserError(f"`epsilon` should be non-negative. Received: epsilon={epsilon}")
         self.group_size = int(group_size)
         self.epsilon = float(epsilon)
 
     def build(self, input_shape):
         if len(input_shape) != 4:
-            raise ValueError(
+            raise UserError(
                 f"MinibatchStdDev expects NHWC input of rank 4. Received: input_shape={input_shape}"
             )
         self._check_batch(input_shape[0])
 
     def _check_batch(self, batch):
         if batch is not None and batch > self.group_size and batch % self.group_size != 0:
-            raise ValueError(
+            raise UserError(
                 f"MinibatchStdDev needs the batch size to be divisible by group_size="
                 f"{self.group_size} (or at most it). Received: batch={batch}; use a batch size "
                 f"that is a multiple of {self.group_size}."
@@ -113,7 +115,7 @@ class PixelNorm(keras.layers.Layer):
     def __init__(self, epsilon: float = 1e-8, **kwargs):
         super().__init__(**kwargs)
         if epsilon < 0:
-            raise ValueError(f"`epsilon` should be non-negative. Received: epsilon={epsilon}")
+            raise UserError(f"`epsilon` should be non-negative. Received: epsilon={epsilon}")
         self.epsilon = float(epsilon)
 
     def call(self, inputs):

@@ -7,10 +7,12 @@ Reference: Karras et al. 2018, section 3 and figure 2 ("2x" = nearest neighbour 
 import keras
 from keras import ops
 
+from tfgan_kit.errors import UserError
+
 
 def _check_factor(factor: int) -> int:
     if int(factor) != factor or factor < 1:
-        raise ValueError(f"`factor` should be a positive integer. Received: factor={factor}")
+        raise UserError(f"`factor` should be a positive integer. Received: factor={factor}")
     return int(factor)
 
 
@@ -72,7 +74,7 @@ class Downsample2D(keras.layers.Layer):
     def build(self, input_shape):
         for size in input_shape[1:3]:
             if size is not None and size % self.factor != 0:
-                raise ValueError(
+                raise UserError(
                     f"Downsample2D needs height and width divisible by factor={self.factor}. "
                     f"Received: input_shape={input_shape}"
                 )

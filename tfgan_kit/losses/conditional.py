@@ -20,6 +20,8 @@ from typing import NamedTuple
 
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
+
 __all__ = [
     "MutualInformation",
     "acgan_discriminator_loss",
@@ -40,8 +42,8 @@ def _float(x) -> tf.Tensor:
 def _class_logits(logits, what: str) -> tf.Tensor:
     logits = _float(logits)
     if logits.shape.rank != 2:
-        raise ValueError(f"`{what}` must be class logits of shape [batch, K]. Received shape "
-                         f"{logits.shape}")
+        raise UserError(f"`{what}` must be class logits of shape [batch, K]. Received shape "
+                        f"{logits.shape}")
     return logits
 
 
@@ -134,11 +136,11 @@ def _codes_pairs(logits, codes) -> list:
     if logits is None and codes is None:
         return []
     if logits is None or codes is None:
-        raise ValueError("`categorical_logits` and `categorical_codes` must be given together.")
+        raise UserError("`categorical_logits` and `categorical_codes` must be given together.")
     if not isinstance(logits, (list, tuple)):
         return [(logits, codes)]
     if not isinstance(codes, (list, tuple)) or len(codes) != len(logits):
-        raise ValueError(
+        raise UserError(
             "With a list of `categorical_logits` (one per code), `categorical_codes` must be a "
             f"list of the same length. Received {len(logits)} logits tensors and "
             f"{len(codes) if isinstance(codes, (list, tuple)) else 'one'} codes."
@@ -191,13 +193,13 @@ def infogan_mutual_information(
     """
     pairs = _codes_pairs(categorical_logits, categorical_codes)
     if (continuous_mean is None) != (continuous_codes is None):
-        raise ValueError("`continuous_mean` and `continuous_codes` must be given together.")
+        raise UserError("`continuous_mean` and `continuous_codes` must be given together.")
     if continuous_log_std is not None and continuous_mean is None:
-        raise ValueError("`continuous_log_std` needs `continuous_mean` and `continuous_codes`.")
+        raise UserError("`continuous_log_std` needs `continuous_mean` and `continuous_codes`.")
     if not pairs and continuous_mean is None:
-        raise ValueError("Give categorical logits and codes, continuous means and codes, or both.")
+        raise UserError("Give categorical logits and codes, continuous means and codes, or both.")
     if not continuous_width > 0:
-        raise ValueError(f"`continuous_width` must be positive. Received: {continuous_width!r}")
+        raise UserError(f"`continuous_width` must be positive. Received: {continuous_width!r}")
 
     categorical = tf.constant(0.0)
     for logits, codes in pairs:

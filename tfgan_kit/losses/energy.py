@@ -18,6 +18,8 @@ Reference:
 
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
+
 
 def _float(x) -> tf.Tensor:
     return tf.cast(tf.convert_to_tensor(x), tf.float32)
@@ -96,7 +98,7 @@ def pulling_away_term(embeddings) -> tf.Tensor:
     """
     embeddings = _float(embeddings)
     if embeddings.shape[0] is not None and embeddings.shape[0] < 2:
-        raise ValueError(
+        raise UserError(
             f"`embeddings` needs at least 2 examples. Received shape: {embeddings.shape}"
         )
     flat = tf.reshape(embeddings, [tf.shape(embeddings)[0], -1])

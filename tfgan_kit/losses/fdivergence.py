@@ -34,6 +34,8 @@ from typing import Callable, Union
 
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
+
 _LOG2 = math.log(2.0)
 
 
@@ -173,7 +175,7 @@ def get_divergence(divergence: Union[str, FDivergence]) -> FDivergence:
         return divergence
     if isinstance(divergence, str):
         if divergence not in DIVERGENCES:
-            raise ValueError(
+            raise UserError(
                 f"Unknown f-divergence {divergence!r}. Valid names: {', '.join(DIVERGENCES)}."
             )
         return DIVERGENCES[divergence]

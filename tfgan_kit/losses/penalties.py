@@ -16,6 +16,8 @@ from typing import Callable
 
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
+
 
 def interpolate(real, fake, weights) -> tf.Tensor:
     """``x_hat = real + weights * (fake - real)``, with ``weights`` broadcast per example.
@@ -87,9 +89,9 @@ def gradient_penalty(
         ValueError: if ``target`` is not positive or ``epsilon`` is negative.
     """
     if target <= 0:
-        raise ValueError(f"`target` must be positive. Received: target={target}")
+        raise UserError(f"`target` must be positive. Received: target={target}")
     if epsilon < 0:
-        raise ValueError(f"`epsilon` must be non-negative. Received: epsilon={epsilon}")
+        raise UserError(f"`epsilon` must be non-negative. Received: epsilon={epsilon}")
     mixed = interpolate(real, tf.stop_gradient(fake), weights)
     excess = _input_gradient_norms(discriminator_fn, mixed, epsilon) - target
     if one_sided:
@@ -143,7 +145,7 @@ def dragan_perturbation_normal(normal, c) -> tf.Tensor:
         ValueError: if ``c`` is a negative number.
     """
     if isinstance(c, (int, float)) and c < 0:
-        raise ValueError(f"`c` must be non-negative. Received: c={c}")
+        raise UserError(f"`c` must be non-negative. Received: c={c}")
     normal = tf.convert_to_tensor(normal)
     return tf.stop_gradient(tf.sqrt(tf.cast(c, normal.dtype)) * normal)
 
@@ -179,9 +181,9 @@ def dragan_penalty(
         ValueError: if ``target`` or ``epsilon`` is negative.
     """
     if target < 0:
-        raise ValueError(f"`target` must be non-negative. Received: target={target}")
+        raise UserError(f"`target` must be non-negative. Received: target={target}")
     if epsilon < 0:
-        raise ValueError(f"`epsilon` must be non-negative. Received: epsilon={epsilon}")
+        raise UserError(f"`epsilon` must be non-negative. Received: epsilon={epsilon}")
     real = tf.convert_to_tensor(real)
     points = tf.stop_gradient(real + tf.cast(perturbation, real.dtype))
     norms = _input_gradient_norms(discriminator_fn, points, epsilon)

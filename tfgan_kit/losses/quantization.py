@@ -24,6 +24,8 @@ from typing import Sequence
 
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
+
 __all__ = [
     "channel_relation_discrepancy",
     "channel_relation_map",
@@ -93,7 +95,7 @@ def relation_discrepancies(full_precision_features: Sequence, quantized_features
         Liu et al. 2021, Section 3.2 (inter-channel discrepancy of one layer).
     """
     if len(full_precision_features) != len(quantized_features) or not quantized_features:
-        raise ValueError(
+        raise UserError(
             "D_f compares the same layers of both models: give as many full-precision as "
             f"quantized feature maps, at least one. Received: {len(full_precision_features)} "
             f"and {len(quantized_features)}."
@@ -143,6 +145,6 @@ def layer_weight_update(layer_weights, discrepancies, momentum: float):
         discrepancies, smoothed by a moving average).
     """
     if not 0.0 <= momentum < 1.0:
-        raise ValueError(f"`momentum` must be in [0, 1). Received: momentum={momentum!r}")
+        raise UserError(f"`momentum` must be in [0, 1). Received: momentum={momentum!r}")
     target = tf.nn.softmax(tf.stop_gradient(tf.cast(discrepancies, tf.float32)))
     return momentum * tf.cast(layer_weights, tf.float32) + (1.0 - momentum) * target

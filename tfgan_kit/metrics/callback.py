@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.metrics.features import FeatureExtractor
 from tfgan_kit.metrics.suite import FEATURE_METRICS, compute_metrics, parse_metric_names
 
@@ -50,12 +51,12 @@ class MetricsCallback(keras.callbacks.Callback):
         super().__init__()
         self.metric_names = parse_metric_names(metrics)
         if FEATURE_METRICS.intersection(self.metric_names) and extractor is None:
-            raise ValueError(
+            raise UserError(
                 f"Metrics {sorted(FEATURE_METRICS.intersection(self.metric_names))} need "
                 "`extractor` (e.g. ClassifierFeatures(train_digits_classifier(), 'features'))."
             )
         if every_epochs < 1:
-            raise ValueError(f"`every_epochs` must be >= 1. Received: every_epochs={every_epochs}")
+            raise UserError(f"`every_epochs` must be >= 1. Received: every_epochs={every_epochs}")
         self.real_images = np.asarray(real_images, dtype=np.float32)
         self.extractor = extractor
         self.every_epochs = every_epochs

@@ -21,6 +21,8 @@ import numpy as np
 import tensorflow as tf
 from scipy.optimize import linear_sum_assignment
 
+from tfgan_kit.errors import UserError
+
 __all__ = ["classification_accuracy", "cluster_accuracy", "train_supervised_baseline"]
 
 
@@ -32,8 +34,8 @@ def classification_accuracy(probabilities, labels) -> float:
     """
     probabilities, labels = np.asarray(probabilities), np.asarray(labels).reshape(-1)
     if probabilities.ndim != 2 or len(probabilities) != len(labels):
-        raise ValueError(f"`probabilities` must be [N, K] for N = {len(labels)} labels. "
-                         f"Received shape {probabilities.shape}")
+        raise UserError(f"`probabilities` must be [N, K] for N = {len(labels)} labels. "
+                        f"Received shape {probabilities.shape}")
     return float(np.mean(probabilities.argmax(axis=1) == labels))
 
 
@@ -54,10 +56,10 @@ def cluster_accuracy(clusters, labels) -> float:
     clusters = np.asarray(clusters).reshape(-1).astype(np.int64)
     labels = np.asarray(labels).reshape(-1).astype(np.int64)
     if len(clusters) != len(labels) or len(labels) == 0:
-        raise ValueError(f"`clusters` and `labels` must be non-empty and of the same length. "
-                         f"Received {len(clusters)} and {len(labels)}")
+        raise UserError(f"`clusters` and `labels` must be non-empty and of the same length. "
+                        f"Received {len(clusters)} and {len(labels)}")
     if clusters.min() < 0 or labels.min() < 0:
-        raise ValueError("Cluster and class ids must be >= 0.")
+        raise UserError("Cluster and class ids must be >= 0.")
     size = int(max(clusters.max(), labels.max())) + 1
     counts = np.zeros((size, size), np.int64)
     np.add.at(counts, (clusters, labels), 1)

@@ -10,6 +10,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.files import load_keras_file, weights_file_problem
 
 INCEPTION_SIZE = 299
@@ -45,7 +46,7 @@ class FeatureExtractor:
             if channels == 1:
                 images = tf.repeat(images, self.input_channels, axis=-1)
             else:
-                raise ValueError(
+                raise UserError(
                     f"The feature network takes {self.input_channels}-channel images. "
                     f"Received: {channels} channels"
                 )
@@ -57,7 +58,7 @@ class FeatureExtractor:
         """Features and class probabilities of images ``[N, H, W, C]`` in [-1, 1] (float64)."""
         images = np.asarray(images, dtype=np.float32)
         if images.ndim != 4 or images.shape[0] == 0:
-            raise ValueError(
+            raise UserError(
                 f"`images` must have shape [N, H, W, C] with N > 0. Received: {images.shape}"
             )
         batch_size = batch_size or self.batch_size
@@ -114,16 +115,16 @@ class InceptionFeatures(FeatureExtractor):
         )
         problem = weights_file_problem(weights_path)
         if problem is not None:
-            raise ValueError(f"{weights_path} is not an InceptionV3 weights file ({problem}). "
-                             f"{_INCEPTION_WEIGHTS_HELP}")
+            raise UserError(f"{weights_path} is not an InceptionV3 weights file ({problem}). "
+                            f"{_INCEPTION_WEIGHTS_HELP}")
         with warnings.catch_warnings(record=True) as caught:  # one per layer for a wrong file
             warnings.simplefilter("always")
             try:
                 network.load_weights(weights_path)
             except (ValueError, OSError, KeyError) as error:
                 reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
-                raise ValueError(f"{weights_path} does not hold InceptionV3 weights "
-                                 f"({reason.rstrip(':')}). {_INCEPTION_WEIGHTS_HELP}") from None
+                raise UserError(f"{weights_path} does not hold InceptionV3 weights "
+                                f"({reason.rstrip(':')}). {_INCEPTION_WEIGHTS_HELP}") from None
         for warning in caught:  # the weights loaded: their warnings, if any, are real
             warnings.warn_explicit(warning.message, warning.category, warning.filename,
                                    warning.lineno)
@@ -158,7 +159,7 @@ class ClassifierFeatures(FeatureExtractor):
     def __init__(self, model: keras.Model, layer_name: str, batch_size: int = 256):
         names = [layer.name for layer in model.layers]
         if layer_name not in names:
-            raise ValueError(
+            raise UserError(
                 f"`layer_name` {layer_name!r} is not a layer of {model.name}; choose one of "
                 f"{names}."
             )
@@ -167,7 +168,7 @@ class ClassifierFeatures(FeatureExtractor):
         except (AttributeError, ValueError):
             inputs = None
         if not inputs:
-            raise ValueError(
+            raise UserError(
                 f"{model.name} has no symbolic inputs: pass a functional or Sequential model."
             )
         self._model = keras.Model(inputs, [model.get_layer(layer_name).output, model.outputs[0]])
@@ -215,7 +216,7 @@ def train_digits_classifier(
                                 "trained and saved there again) or pass another cache path")
         shape = tuple(model.inputs[0].shape[1:])
         if shape != (image_size, image_size, 1):
-            raise ValueError(
+            raise UserError(
                 f"The cached classifier {cache_path} takes images {shape}, not "
                 f"{(image_size, image_size, 1)}: delete it or pass another cache path."
             )

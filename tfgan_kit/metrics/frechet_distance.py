@@ -7,6 +7,8 @@ import warnings
 import numpy as np
 import scipy.linalg
 
+from tfgan_kit.errors import UserError
+
 
 class FeatureStatistics:
     """Streaming mean and covariance of feature vectors, accumulated in float64.
@@ -27,7 +29,7 @@ class FeatureStatistics:
         """Adds a batch of feature vectors of shape ``[n, d]``."""
         x = np.asarray(features, dtype=np.float64)
         if x.ndim != 2 or x.shape[0] == 0:
-            raise ValueError(f"`features` must have shape [n, d]. Received: shape={x.shape}")
+            raise UserError(f"`features` must have shape [n, d]. Received: shape={x.shape}")
         if self._shift is None:
             # Shifting by the first row keeps the running sums small (no catastrophic
             # cancellation in E[xx^T] - mu mu^T when the features have a large mean).
@@ -35,7 +37,7 @@ class FeatureStatistics:
             self._sum = np.zeros(x.shape[1])
             self._outer = np.zeros((x.shape[1], x.shape[1]))
         elif x.shape[1] != self._shift.shape[0]:
-            raise ValueError(
+            raise UserError(
                 f"`features` must have {self._shift.shape[0]} columns like earlier batches. "
                 f"Received: shape={x.shape}"
             )
@@ -61,7 +63,7 @@ class FeatureStatistics:
 
     def _check_count(self, minimum: int) -> None:
         if self.count < minimum:
-            raise ValueError(
+            raise UserError(
                 f"FeatureStatistics needs at least {minimum} feature vectors; call `update` "
                 f"first. Received: count={self.count}"
             )
@@ -132,7 +134,7 @@ def frechet_distance_from_statistics(mean_a, covariance_a, mean_b, covariance_b)
         or covariance_a.shape != (d, d)
         or covariance_b.shape != (d, d)
     ):
-        raise ValueError(
+        raise UserError(
             "Means must have shape [d] and covariances [d, d] with the same d. Received: "
             f"{mean_a.shape}, {covariance_a.shape}, {mean_b.shape}, {covariance_b.shape}"
         )
@@ -179,7 +181,7 @@ def frechet_distance(features_a, features_b) -> float:
     a = np.asarray(features_a, dtype=np.float64)
     b = np.asarray(features_b, dtype=np.float64)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
-        raise ValueError(
+        raise UserError(
             "`features_a` and `features_b` must have shapes [n_a, d] and [n_b, d] with n >= 2. "
             f"Received: {a.shape} and {b.shape}"
         )

@@ -7,6 +7,8 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import xlogy
 
+from tfgan_kit.errors import UserError
+
 
 class MeanStd(NamedTuple):
     """A score averaged over splits or subsets; unpacks as ``mean, std``."""
@@ -40,16 +42,16 @@ def inception_score(probabilities, splits: int = 10) -> MeanStd:
     """
     p = np.asarray(probabilities, dtype=np.float64)
     if p.ndim != 2 or p.shape[0] == 0:
-        raise ValueError(
+        raise UserError(
             f"`probabilities` must have shape [N, classes]. Received: shape={p.shape}"
         )
     if np.any(p < 0) or not np.allclose(p.sum(axis=1), 1.0, atol=1e-4):
-        raise ValueError(
+        raise UserError(
             "`probabilities` rows must be non-negative and sum to 1; apply a softmax to logits "
             "first."
         )
     if not 1 <= splits <= p.shape[0]:
-        raise ValueError(
+        raise UserError(
             f"`splits` must be between 1 and the number of rows ({p.shape[0]}). "
             f"Received: splits={splits}"
         )

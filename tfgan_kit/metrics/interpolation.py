@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.images import image_grid, save_image_grid
 
 
@@ -36,14 +37,14 @@ def interpolate_latents(z0, z1, steps: int, method: str = "linear") -> np.ndarra
     a = np.asarray(z0, dtype=np.float64)
     b = np.asarray(z1, dtype=np.float64)
     if a.shape != b.shape or a.ndim not in (1, 2):
-        raise ValueError(
+        raise UserError(
             "`z0` and `z1` must have the same shape [latent_dim] or [batch, latent_dim]. "
             f"Received: {a.shape} and {b.shape}"
         )
     if steps < 2:
-        raise ValueError(f"`steps` must be at least 2. Received: steps={steps}")
+        raise UserError(f"`steps` must be at least 2. Received: steps={steps}")
     if method not in ("linear", "slerp"):
-        raise ValueError(f"`method` must be 'linear' or 'slerp'. Received: method={method!r}")
+        raise UserError(f"`method` must be 'linear' or 'slerp'. Received: method={method!r}")
     t = np.linspace(0.0, 1.0, steps)[:, None]  # [steps, 1]
     a2, b2 = np.atleast_2d(a)[:, None, :], np.atleast_2d(b)[:, None, :]  # [batch, 1, dim]
     linear = (1.0 - t) * a2 + t * b2
@@ -82,7 +83,7 @@ def save_interpolation_grid(images, path: str) -> np.ndarray:
     """
     images = np.asarray(images, dtype=np.float32)
     if images.ndim != 5 or images.shape[-1] not in (1, 3):
-        raise ValueError(
+        raise UserError(
             "`images` must have shape [rows, steps, height, width, 1 or 3]. "
             f"Received: shape={images.shape}"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.metrics.inception_score import MeanStd
 
 
@@ -60,14 +61,14 @@ def kernel_distance(
     a = np.asarray(features_a, dtype=np.float64)
     b = np.asarray(features_b, dtype=np.float64)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or min(len(a), len(b)) < 2:
-        raise ValueError(
+        raise UserError(
             "`features_a` and `features_b` must have shapes [n_a, d] and [n_b, d] with n >= 2. "
             f"Received: {a.shape} and {b.shape}"
         )
     if num_subsets < 1:
-        raise ValueError(f"`num_subsets` must be >= 1. Received: num_subsets={num_subsets}")
+        raise UserError(f"`num_subsets` must be >= 1. Received: num_subsets={num_subsets}")
     if subset_size < 2:
-        raise ValueError(f"`subset_size` must be >= 2. Received: subset_size={subset_size}")
+        raise UserError(f"`subset_size` must be >= 2. Received: subset_size={subset_size}")
     m = min(subset_size, len(a), len(b))
     rng = np.random.default_rng(seed)
     estimates = []

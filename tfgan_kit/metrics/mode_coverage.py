@@ -6,6 +6,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
+
 #: Number of generated samples the PacGAN protocol evaluates (Lin et al. 2018, Sec. 5.1).
 PACGAN_NUM_SAMPLES = 2500
 
@@ -59,17 +61,17 @@ def mode_coverage(samples, centers, std: float) -> ModeCoverage:
     samples = np.asarray(samples, dtype=np.float64)
     centers = np.asarray(centers, dtype=np.float64)
     if samples.ndim != 2 or samples.shape[0] == 0:
-        raise ValueError(
+        raise UserError(
             "`samples` must be a non-empty array of shape [n, d]. "
             f"Received: samples.shape={samples.shape}"
         )
     if centers.ndim != 2 or centers.shape[0] == 0 or centers.shape[1] != samples.shape[1]:
-        raise ValueError(
+        raise UserError(
             f"`centers` must have shape [K, {samples.shape[1]}] to match `samples`. "
             f"Received: centers.shape={centers.shape}"
         )
     if not std > 0:
-        raise ValueError(f"`std` must be a positive number. Received: std={std}")
+        raise UserError(f"`std` must be a positive number. Received: std={std}")
 
     # Direct differences (no |a|^2 - 2ab + |b|^2 expansion): exact for tight components.
     distances = np.linalg.norm(samples[:, None, :] - centers[None, :, :], axis=-1)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
+
 #: Exponents of the 5 scales, finest first (Wang, Simoncelli, Bovik 2003, Sec. 3.2).
 SCALE_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
 FILTER_SIZE = 11
@@ -93,7 +95,7 @@ def ms_ssim(images_a, images_b) -> np.ndarray:
     x = np.asarray(images_a, dtype=np.float64)
     y = np.asarray(images_b, dtype=np.float64)
     if x.ndim != 4 or x.shape != y.shape:
-        raise ValueError(
+        raise UserError(
             "`images_a` and `images_b` must have the same shape [N, H, W, C]. "
             f"Received: {x.shape} and {y.shape}"
         )
@@ -131,7 +133,7 @@ def ms_ssim_diversity(images) -> float:
     """
     images = np.asarray(images, dtype=np.float64)
     if images.ndim != 4 or images.shape[0] < 2:
-        raise ValueError(
+        raise UserError(
             f"`images` must have shape [N, H, W, C] with N >= 2. Received: {images.shape}"
         )
     pairs = images.shape[0] // 2

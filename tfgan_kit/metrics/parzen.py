@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import logsumexp
 
+from tfgan_kit.errors import UserError
+
 #: Bandwidths searched on the validation set: logspace(-1, 0, 10), as in the GAN paper's code.
 DEFAULT_SIGMAS = tuple(np.logspace(-1.0, 0.0, 10))
 
@@ -74,13 +76,13 @@ def parzen_log_likelihood(
     arrays = [np.asarray(a, dtype=np.float64) for a in (samples, test, validation)]
     widths = {a[0].size if len(a) else -1 for a in arrays}
     if len(widths) != 1 or -1 in widths:
-        raise ValueError(
+        raise UserError(
             "`samples`, `test` and `validation` must be non-empty with the same example shape. "
             f"Received shapes: {[a.shape for a in arrays]}"
         )
     sigmas = np.asarray(sigmas, dtype=np.float64)
     if sigmas.ndim != 1 or sigmas.size == 0 or np.any(sigmas <= 0):
-        raise ValueError(f"`sigmas` must be positive numbers. Received: sigmas={sigmas}")
+        raise UserError(f"`sigmas` must be positive numbers. Received: sigmas={sigmas}")
     samples, test, validation = arrays
     validation_ll = parzen_log_likelihoods(samples, validation, sigmas, batch_size).mean(axis=1)
     sigma = float(sigmas[int(np.argmax(validation_ll))])

@@ -13,6 +13,8 @@ from typing import Iterator
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
+
 #: Block of a distance matrix held at once: 2**25 float64 entries = 256 MiB.
 _BLOCK_ENTRIES = 2**25
 #: Coordinate differences held at once when recomputing pairs: 2**19 float64 = 4 MiB (fastest
@@ -24,7 +26,7 @@ def _as_features(real_features, fake_features) -> tuple[np.ndarray, np.ndarray]:
     real = np.asarray(real_features, dtype=np.float64)
     fake = np.asarray(fake_features, dtype=np.float64)
     if real.ndim != 2 or fake.ndim != 2 or real.shape[1] != fake.shape[1]:
-        raise ValueError(
+        raise UserError(
             "`real_features` and `fake_features` must have shapes [n_real, d] and [n_fake, d]. "
             f"Received: {real.shape} and {fake.shape}"
         )
@@ -33,7 +35,7 @@ def _as_features(real_features, fake_features) -> tuple[np.ndarray, np.ndarray]:
 
 def _check_k(k: int, n: int, name: str) -> None:
     if not 1 <= k < n:
-        raise ValueError(
+        raise UserError(
             f"`{name}` must be between 1 and the number of samples minus one ({n - 1}). "
             f"Received: {name}={k}"
         )

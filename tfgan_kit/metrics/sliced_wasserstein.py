@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.ndimage
 
+from tfgan_kit.errors import UserError
+
 #: 5x5 binomial filter [1, 4, 6, 4, 1]^T [1, 4, 6, 4, 1] / 256 (as cv2.pyrDown).
 _BINOMIAL = np.outer([1.0, 4.0, 6.0, 4.0, 1.0], [1.0, 4.0, 6.0, 4.0, 1.0]) / 256.0
 
@@ -107,7 +109,7 @@ def sliced_wasserstein_distance(images_a, images_b, seed: int = 0) -> dict[str, 
     a = np.asarray(images_a, dtype=np.float64)
     b = np.asarray(images_b, dtype=np.float64)
     if a.ndim != 4 or a.shape != b.shape or min(a.shape[1:3]) < NEIGHBOURHOOD_SIZE:
-        raise ValueError(
+        raise UserError(
             "`images_a` and `images_b` must have the same shape [N, H, W, C] with H, W >= 7. "
             f"Received: {a.shape} and {b.shape}"
         )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.metrics.frechet_distance import frechet_distance
 from tfgan_kit.metrics.inception_score import inception_score
 from tfgan_kit.metrics.kernel_distance import kernel_distance
@@ -146,7 +147,7 @@ def parse_metric_names(names: str | Sequence[str]) -> tuple[str, ...]:
         names = [name.strip() for name in names.split(",") if name.strip()]
     unknown = [name for name in names if name not in METRIC_KEYS]
     if unknown or not names:
-        raise ValueError(
+        raise UserError(
             f"Unknown or empty metric names {unknown or names}; choose from "
             f"{', '.join(METRIC_KEYS)}."
         )
@@ -194,7 +195,7 @@ def compute_metrics(
     names = parse_metric_names(names)
     needs_features = FEATURE_METRICS.intersection(names)
     if needs_features and extractor is None:
-        raise ValueError(
+        raise UserError(
             f"Metrics {sorted(needs_features)} need a feature extractor: pass `extractor` "
             "(e.g. ClassifierFeatures or InceptionFeatures)."
         )

@@ -21,6 +21,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.losses import acgan_discriminator_loss, acgan_generator_loss
 from tfgan_kit.models.cgan import ClassConditionalModel, require_labels
 from tfgan_kit.optimizers import compile_scheme
@@ -66,7 +67,7 @@ class ACGAN(ClassConditionalModel):
                 len(outputs) != 2 or outputs[0].shape[-1] != 1
                 or outputs[1].shape[-1] != num_classes):
             shapes = [tuple(o.shape) for o in outputs]
-            raise ValueError(
+            raise UserError(
                 "The ACGAN discriminator must output [source logits [batch, 1], class logits "
                 f"[batch, {num_classes}]] (role 'acgan_discriminator'). Received outputs {shapes}."
             )

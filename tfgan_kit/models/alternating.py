@@ -28,6 +28,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.models.base import AdversarialModel
 
 __all__ = ["AlternatingGAN"]
@@ -62,9 +63,9 @@ class AlternatingGAN(AdversarialModel):
         super().__init__({"generator": generator, "discriminator": discriminator},
                          latent_dim=latent_dim, seed=seed, **kwargs)
         if latent_dim is None:
-            raise ValueError("`latent_dim` must be a positive integer. Received: latent_dim=None")
+            raise UserError("`latent_dim` must be a positive integer. Received: latent_dim=None")
         if not isinstance(d_steps, int) or isinstance(d_steps, bool) or d_steps < 1:
-            raise ValueError(f"`d_steps` must be an integer >= 1. Received: d_steps={d_steps!r}")
+            raise UserError(f"`d_steps` must be an integer >= 1. Received: d_steps={d_steps!r}")
         self.d_steps = d_steps
 
     #: First stream of the extra draws of discriminator step i (:meth:`extra_stream`); streams
@@ -117,13 +118,13 @@ class AlternatingGAN(AdversarialModel):
         """Stream of the ``index``-th extra draw (e.g. a penalty's epsilon) of discriminator step
         ``step``, for :meth:`draw`; distinct from the latent codes' streams."""
         if not 0 <= index < 8:
-            raise ValueError(f"At most 8 extra draws per discriminator step. Received: {index}")
+            raise UserError(f"At most 8 extra draws per discriminator step. Received: {index}")
         return self.EXTRA_STREAMS + 8 * step + index
 
     def _minibatch_size(self, real: tf.Tensor):
         static = real.shape[0]
         if static is not None and static % self.d_steps:
-            raise ValueError(
+            raise UserError(
                 f"The batch of {static} examples cannot be split into d_steps={self.d_steps} "
                 f"minibatches: use a batch size divisible by {self.d_steps}."
             )

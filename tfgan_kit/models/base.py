@@ -37,6 +37,7 @@ import tensorflow as tf
 
 from tfgan_kit.data import spec as batches
 from tfgan_kit.distribute import is_multi_worker
+from tfgan_kit.errors import UserError
 from tfgan_kit.types import Endpoint, Picture
 
 # Draw streams per training step: stream i < _STREAMS_PER_STEP keeps the draws of a step apart.
@@ -101,7 +102,7 @@ class AdversarialModel(keras.Model):
         if latent_dim is not None and (
             not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim <= 0
         ):
-            raise ValueError(
+            raise UserError(
                 f"`latent_dim` must be a positive integer. Received: latent_dim={latent_dim!r}"
             )
         self._net_names = tuple(nets)
@@ -135,14 +136,14 @@ class AdversarialModel(keras.Model):
     def _check_nets(self, nets: Mapping[str, keras.Model]) -> None:
         expected, given = set(self.net_names()), set(nets)
         if expected != given:
-            raise ValueError(
+            raise UserError(
                 f"{type(self).__name__} takes the nets {sorted(expected)}. Received: "
                 f"{sorted(given)} (missing {sorted(expected - given)}, unexpected "
                 f"{sorted(given - expected)})."
             )
         for name, net in nets.items():
             if not isinstance(net, keras.layers.Layer):
-                raise ValueError(
+                raise UserError(
                     f"`{name}` must be a keras.Model. Received: {name}={type(net).__name__}"
                 )
 
@@ -182,19 +183,19 @@ class AdversarialModel(keras.Model):
         keys = [f"{name}_optimizer" for name in self.optimizer_nets]
         stray = [k for k in kwargs if k not in keys and (k.endswith("_optimizer") or k == "optimizer")]
         if stray:
-            raise ValueError(
+            raise UserError(
                 f"{type(self).__name__}.compile takes the optimizers {keys}. Received unknown "
                 f"{stray}."
             )
         given = {key: kwargs.pop(key, None) for key in keys}
         for key, optimizer in given.items():
             if not isinstance(optimizer, keras.optimizers.Optimizer):
-                raise ValueError(
+                raise UserError(
                     f"`{key}` must be a keras.optimizers.Optimizer instance, e.g. "
                     f"keras.optimizers.Adam(2e-4, beta_1=0.5). Received: {key}={optimizer!r}"
                 )
         if len({id(o) for o in given.values()}) < len(given):
-            raise ValueError(
+            raise UserError(
                 f"{' and '.join(f'`{k}`' for k in keys)} must be {len(keys)} optimizer objects: "
                 "one optimizer cannot hold the slots of two sets of nets. Create one instance each."
             )
@@ -249,15 +250,15 @@ class AdversarialModel(keras.Model):
             ValueError: for a stream out of range or an unknown distribution.
         """
         if not 0 <= stream < _STREAMS_PER_STEP:
-            raise ValueError(
+            raise UserError(
                 f"`stream` must be in [0, {_STREAMS_PER_STEP}). Received: stream={stream}"
             )
         if distribution not in DISTRIBUTIONS:
-            raise ValueError(
+            raise UserError(
                 f"`distribution` must be one of {DISTRIBUTIONS}. Received: {distribution!r}"
             )
         if distribution == "categorical" and (num_classes is None or num_classes < 1):
-            raise ValueError(
+            raise UserError(
                 f"A categorical draw needs `num_classes` >= 1. Received: {num_classes!r}"
             )
         step = tf.cast(self.step_count, tf.int64)
@@ -279,7 +280,7 @@ class AdversarialModel(keras.Model):
     def noise(self, batch_size, stream: int = 0) -> tf.Tensor:
         """``z ~ N(0, I)`` of shape ``[batch_size, latent_dim]``: :meth:`draw` of the latent code."""
         if self.latent_dim is None:
-            raise ValueError(f"{type(self).__name__} has no latent code (latent_dim=None).")
+            raise UserError(f"{type(self).__name__} has no latent code (latent_dim=None).")
         return self.draw(stream, batch_size, (self.latent_dim,))
 
     def optimize(self, optimizer_name: str, loss_fn: Callable[[], Any],
@@ -304,7 +305,7 @@ class AdversarialModel(keras.Model):
         optimizer = getattr(self, f"{optimizer_name}_optimizer")
         if optimizer is None:
             keys = ", ".join(f"{n}_optimizer=..." for n in self.optimizer_nets)
-            raise ValueError(
+            raise UserError(
                 f"{type(self).__name__} is not compiled: call model.compile({keys}) before fit()."
             )
         variables = self.variables_of(optimizer_name) if variables is None else variables
@@ -330,7 +331,7 @@ class AdversarialModel(keras.Model):
         """
         for name, value in values.items():
             if name not in self._log_trackers:
-                raise ValueError(
+                raise UserError(
                     f"Log `{name}` is not declared: add it to {type(self).__name__}.log_names "
                     f"(currently {self.log_names})."
                 )
@@ -358,7 +359,7 @@ class AdversarialModel(keras.Model):
             ValueError: if ``labels`` is given to an unconditional scheme.
         """
         if labels is not None:
-            raise ValueError(
+            raise UserError(
                 f"{type(self).__name__} is unconditional: call generate(z) without `labels`."
             )
         return self.generator(z, training=training)

@@ -47,7 +47,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_kit.distribute import replica_mean
-from tfgan_kit.errors import check_positive_number
+from tfgan_kit.errors import UserError, check_positive_number
 from tfgan_kit.losses import (
     began_autoencoder_loss,
     began_convergence,
@@ -110,13 +110,13 @@ class BEGAN(AdversarialModel):
         super().__init__({"generator": generator, "discriminator": discriminator},
                          latent_dim=latent_dim, seed=seed, **kwargs)
         if latent_dim is None:
-            raise ValueError("`latent_dim` must be a positive integer. Received: latent_dim=None")
+            raise UserError("`latent_dim` must be a positive integer. Received: latent_dim=None")
         check_autoencoder(discriminator, "BEGAN")
         if not _number(gamma) or not 0.0 < gamma <= 1.0:
-            raise ValueError(f"`gamma` must be in (0, 1]. Received: gamma={gamma!r}")
+            raise UserError(f"`gamma` must be in (0, 1]. Received: gamma={gamma!r}")
         check_positive_number("lambda_k", lambda_k)
         if latent_prior not in LATENT_PRIORS:
-            raise ValueError(
+            raise UserError(
                 f"`latent_prior` must be one of {LATENT_PRIORS}. Received: "
                 f"latent_prior={latent_prior!r}"
             )

@@ -29,6 +29,7 @@ import tensorflow as tf
 
 from tfgan_kit.data.semi_supervised import labelled_batch
 from tfgan_kit.distribute import global_batch_mean
+from tfgan_kit.errors import UserError
 from tfgan_kit.losses import (
     catgan_discriminator_loss,
     catgan_generator_loss,
@@ -80,8 +81,8 @@ class CatGAN(AdversarialModel):
         super().__init__({"generator": generator, "discriminator": discriminator},
                          latent_dim=latent_dim, seed=seed, **kwargs)
         if not supervised_weight >= 0:
-            raise ValueError(f"`supervised_weight` must be >= 0. Received: "
-                             f"supervised_weight={supervised_weight!r}")
+            raise UserError(f"`supervised_weight` must be >= 0. Received: "
+                            f"supervised_weight={supervised_weight!r}")
         check_classifier(discriminator, num_classes, "CatGAN")
         self.num_classes = int(num_classes)
         self.supervised_weight = float(supervised_weight)
@@ -136,8 +137,8 @@ def build_catgan(config, spec) -> CatGAN:
     m = config.model
     num_classes = m.get("num_classes") or spec.num_classes
     if not num_classes:
-        raise ValueError("CatGAN needs the number of categories: set config.model.num_classes "
-                         "(e.g. 10) for unlabelled data.")
+        raise UserError("CatGAN needs the number of categories: set config.model.num_classes "
+                        "(e.g. 10) for unlabelled data.")
     model = CatGAN(
         build_net(m.nets, "generator", m, spec),
         build_net(m.nets, "classifier", m, spec),

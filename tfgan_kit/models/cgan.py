@@ -23,6 +23,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.losses import (
     minimax_discriminator_loss,
     minimax_generator_loss,
@@ -74,13 +75,13 @@ class ClassConditionalModel(AdversarialModel):
                  **kwargs: Any):
         super().__init__(nets, latent_dim=latent_dim, seed=seed, **kwargs)
         if latent_dim is None:
-            raise ValueError("`latent_dim` must be a positive integer. Received: latent_dim=None")
+            raise UserError("`latent_dim` must be a positive integer. Received: latent_dim=None")
         if not _int(num_classes) or num_classes < 2:
-            raise ValueError(
+            raise UserError(
                 f"`num_classes` must be an integer >= 2. Received: num_classes={num_classes!r}"
             )
         if not _int(d_steps) or d_steps < 1 or d_steps >= self.LABEL_STREAMS:
-            raise ValueError(
+            raise UserError(
                 f"`d_steps` must be an integer in [1, {self.LABEL_STREAMS}). Received: "
                 f"d_steps={d_steps!r}"
             )
@@ -100,7 +101,7 @@ class ClassConditionalModel(AdversarialModel):
         labels = tf.reshape(tf.cast(self.real_labels(data), tf.int32), [-1])
         static = real.shape[0]
         if static is not None and static % self.d_steps:
-            raise ValueError(
+            raise UserError(
                 f"The batch of {static} examples cannot be split into d_steps={self.d_steps} "
                 f"minibatches: use a batch size divisible by {self.d_steps}."
             )
@@ -138,7 +139,7 @@ class ClassConditionalModel(AdversarialModel):
             ValueError: when ``labels`` is missing.
         """
         if labels is None:
-            raise ValueError(
+            raise UserError(
                 f"{type(self).__name__} is conditional: call generate(z, labels) with int labels "
                 f"[batch] in [0, {self.num_classes})."
             )
@@ -229,7 +230,7 @@ class ConditionalGAN(ClassConditionalModel):
                          latent_dim=latent_dim, num_classes=num_classes, d_steps=d_steps,
                          seed=seed, **kwargs)
         if generator_loss not in GENERATOR_LOSSES:
-            raise ValueError(
+            raise UserError(
                 f"`generator_loss` must be one of {sorted(GENERATOR_LOSSES)}. "
                 f"Received: generator_loss={generator_loss!r}"
             )
@@ -260,7 +261,7 @@ def require_labels(config, spec) -> int:
         ValueError: naming the fix (``config.data.with_labels=True``).
     """
     if spec.kind != "labelled" or not spec.num_classes:
-        raise ValueError(
+        raise UserError(
             f"Scheme {config.scheme!r} trains on labelled batches, but data set "
             f"{config.data.name!r} gives {spec.kind} batches: set config.data.with_labels=True "
             "(a data set with labels)."

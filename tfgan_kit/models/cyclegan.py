@@ -25,6 +25,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_kit.data import pair
+from tfgan_kit.errors import UserError
 from tfgan_kit.layers.history_pool import HistoryPool
 from tfgan_kit.losses import (
     cycle_consistency_loss,
@@ -82,17 +83,17 @@ class CycleGAN(AdversarialModel):
                          **kwargs)
         for key, value in (("cycle_weight", cycle_weight), ("identity_weight", identity_weight)):
             if not value >= 0:
-                raise ValueError(f"`{key}` must be >= 0. Received: {key}={value!r}")
+                raise UserError(f"`{key}` must be >= 0. Received: {key}={value!r}")
         self.cycle_weight, self.identity_weight = float(cycle_weight), float(identity_weight)
         self.pool_size = pool_size
         shapes = [tuple(net.outputs[0].shape[1:]) for net in (g_ba, g_ab)]
         if any(None in shape for shape in shapes):
-            raise ValueError(f"CycleGAN's history pools need translators with a static output "
-                             f"shape. Received: {shapes}")
+            raise UserError(f"CycleGAN's history pools need translators with a static output "
+                            f"shape. Received: {shapes}")
         if self.identity_weight > 0 and shapes[0][-1] != shapes[1][-1]:
-            raise ValueError(f"The identity loss feeds each translator its own target domain, "
-                             f"which needs equal channel counts; the domains have {shapes[0][-1]}"
-                             f" and {shapes[1][-1]}: set identity_weight=0.")
+            raise UserError(f"The identity loss feeds each translator its own target domain, "
+                            f"which needs equal channel counts; the domains have {shapes[0][-1]}"
+                            f" and {shapes[1][-1]}: set identity_weight=0.")
         self.pool_a, self.pool_b = (HistoryPool(pool_size, name=f"pool_{d}") for d in "ab")
         self.pool_a.build((None, *shapes[0]))
         self.pool_b.build((None, *shapes[1]))

@@ -38,6 +38,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.losses import minimax_discriminator_loss
 from tfgan_kit.losses.penalties import (
     dragan_penalty,
@@ -119,7 +120,7 @@ class DRAGAN(GAN):
         super().__init__(generator, discriminator, latent_dim=latent_dim, d_steps=d_steps,
                          generator_loss=generator_loss, seed=seed, **kwargs)
         if perturbation not in PERTURBATIONS:
-            raise ValueError(
+            raise UserError(
                 f"`perturbation` must be one of {sorted(PERTURBATIONS)} ('uniform': the authors' "
                 f"code, 'normal': the paper's N(0, cI)). Received: perturbation={perturbation!r}"
             )
@@ -128,10 +129,10 @@ class DRAGAN(GAN):
         for name, value, low in (("penalty_weight", penalty_weight, 0.0),
                                  ("target_norm", target_norm, 0.0)):
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < low:
-                raise ValueError(f"`{name}` must be a number >= {low}. Received: {name}={value!r}")
+                raise UserError(f"`{name}` must be a number >= {low}. Received: {name}={value!r}")
         if (not isinstance(perturbation_scale, (int, float)) or isinstance(perturbation_scale, bool)
                 or perturbation_scale <= 0):
-            raise ValueError(
+            raise UserError(
                 "`perturbation_scale` (the paper's c) must be a positive number. Received: "
                 f"perturbation_scale={perturbation_scale!r}"
             )

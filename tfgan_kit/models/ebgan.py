@@ -34,7 +34,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
-from tfgan_kit.errors import check_positive_number
+from tfgan_kit.errors import UserError, check_positive_number
 from tfgan_kit.losses import (
     autoencoder_energy,
     ebgan_discriminator_loss,
@@ -57,7 +57,7 @@ def check_autoencoder(discriminator: keras.Model, scheme: str) -> None:
     """
     outputs = getattr(discriminator, "outputs", None)
     if outputs is not None and len(outputs) != 2:
-        raise ValueError(
+        raise UserError(
             f"{scheme}'s discriminator must be an auto-encoder with two outputs (reconstruction, "
             f"embedding), e.g. tfgan_kit.nets.autoencoder.mlp_autoencoder; "
             f"{discriminator.name!r} has {len(outputs)} output(s)."
@@ -113,16 +113,16 @@ class EBGAN(AdversarialModel):
         super().__init__({"generator": generator, "discriminator": discriminator},
                          latent_dim=latent_dim, seed=seed, **kwargs)
         if latent_dim is None:
-            raise ValueError("`latent_dim` must be a positive integer. Received: latent_dim=None")
+            raise UserError("`latent_dim` must be a positive integer. Received: latent_dim=None")
         check_autoencoder(discriminator, "EBGAN")
         check_positive_number("margin", margin)
         if not isinstance(pulling_away, bool):
-            raise ValueError(
+            raise UserError(
                 f"`pulling_away` must be True or False. Received: pulling_away={pulling_away!r}"
             )
         if (isinstance(pt_weight, bool) or not isinstance(pt_weight, (int, float))
                 or not pt_weight >= 0):
-            raise ValueError(
+            raise UserError(
                 f"`pt_weight` must be a number >= 0. Received: pt_weight={pt_weight!r}"
             )
         self.margin = float(margin)

@@ -50,6 +50,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.losses.fdivergence import (
     DIVERGENCES,
     fgan_discriminator_loss,
@@ -65,7 +66,7 @@ GENERATOR_OBJECTIVES = ("practical", "saddle")
 
 def _choice(name: str, value, valid, note: str = "") -> None:
     if not isinstance(value, str) or value not in valid:
-        raise ValueError(f"`{name}` must be one of {list(valid)}{note}. Received: {name}={value!r}")
+        raise UserError(f"`{name}` must be one of {list(valid)}{note}. Received: {name}={value!r}")
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
@@ -120,7 +121,7 @@ class FGAN(AlternatingGAN):
         _choice("method", method, METHODS)
         _choice("generator_objective", generator_objective, GENERATOR_OBJECTIVES)
         if method == "single_step" and d_steps != 1:
-            raise ValueError(
+            raise UserError(
                 "method='single_step' (Algorithm 1) updates both nets once per minibatch: use "
                 f"d_steps=1, or method='alternating' for d_steps={d_steps}."
             )
@@ -159,7 +160,7 @@ class FGAN(AlternatingGAN):
         if self.method == "alternating":
             return super().train_step(data)
         if self.d_optimizer is None or self.g_optimizer is None:
-            raise ValueError(
+            raise UserError(
                 f"{type(self).__name__} is not compiled: call model.compile(g_optimizer=..., "
                 "d_optimizer=...) before fit()."
             )

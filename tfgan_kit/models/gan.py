@@ -17,6 +17,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.losses import (
     minimax_discriminator_loss,
     minimax_generator_loss,
@@ -73,7 +74,7 @@ class GAN(AlternatingGAN):
         super().__init__(generator, discriminator, latent_dim=latent_dim, d_steps=d_steps,
                          seed=seed, **kwargs)
         if generator_loss not in GENERATOR_LOSSES:
-            raise ValueError(
+            raise UserError(
                 f"`generator_loss` must be one of {sorted(GENERATOR_LOSSES)}. "
                 f"Received: generator_loss={generator_loss!r}"
             )

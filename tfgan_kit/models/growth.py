@@ -19,6 +19,8 @@ from typing import Mapping
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
+
 
 @dataclasses.dataclass(frozen=True)
 class GrowthPhase:
@@ -60,18 +62,18 @@ class GrowthSchedule:
     def __post_init__(self):
         res = self.final_resolution
         if res < 4 or res & (res - 1):
-            raise ValueError(
+            raise UserError(
                 f"`final_resolution` must be a power of two >= 4. Received: final_resolution={res}"
             )
         for name in ("stabilize_images", "fade_images"):
             if getattr(self, name) < 1:
-                raise ValueError(
+                raise UserError(
                     f"`{name}` must be a positive number of images. Received: "
                     f"{name}={getattr(self, name)}"
                 )
         for key, value in dict(self.batch_sizes or {}).items():
             if int(key) not in {4 * 2**k for k in range(self.num_levels)} or int(value) < 1:
-                raise ValueError(
+                raise UserError(
                     f"`batch_sizes` maps resolutions 4..{res} to positive batch sizes. "
                     f"Received: {key}: {value}"
                 )

@@ -24,6 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.losses import (
     infogan_mutual_information,
     minimax_discriminator_loss,
@@ -84,7 +85,7 @@ class InfoGAN(AdversarialModel):
         for name, value in (("lambda_categorical", lambda_categorical),
                             ("lambda_continuous", lambda_continuous)):
             if not value >= 0:
-                raise ValueError(f"`{name}` must be >= 0. Received: {name}={value!r}")
+                raise UserError(f"`{name}` must be >= 0. Received: {name}={value!r}")
         self.lambda_categorical = float(lambda_categorical)
         self.lambda_continuous = float(lambda_continuous)
         self._check_widths()
@@ -93,7 +94,7 @@ class InfoGAN(AdversarialModel):
         width = self.latent_dim + sum(self.categorical_codes) + self.continuous_codes
         g_width = self.generator.inputs[0].shape[-1]
         if g_width != width:
-            raise ValueError(
+            raise UserError(
                 f"The generator takes inputs of width {g_width}, but z ({self.latent_dim}) plus "
                 f"the one-hot categorical codes {self.categorical_codes} and "
                 f"{self.continuous_codes} continuous codes make {width}: build it for {width}."
@@ -107,7 +108,7 @@ class InfoGAN(AdversarialModel):
         shapes = ({k: v.shape[-1] for k, v in outputs.items()} if isinstance(outputs, dict)
                   else None)
         if shapes is None or any(shapes.get(k) != w for k, w in expected.items()):
-            raise ValueError(
+            raise UserError(
                 f"The InfoGAN discriminator must output a dict with widths {expected} (plus an "
                 f"optional 'continuous_log_std'), e.g. tfgan_kit.nets.infogan."
                 f"infogan_discriminator. Received: {shapes}"
@@ -192,16 +193,16 @@ class InfoGAN(AdversarialModel):
             ValueError: for ``labels`` (InfoGAN's codes are not class labels) or missing codes.
         """
         if labels is not None:
-            raise ValueError("InfoGAN takes codes, not labels: call generate(z, categorical=..., "
-                             "continuous=...).")
+            raise UserError("InfoGAN takes codes, not labels: call generate(z, categorical=..., "
+                            "continuous=...).")
         z = tf.cast(z, tf.float32)
         n = tf.shape(z)[0]
         if categorical is None and self.categorical_codes:
-            raise ValueError(f"Pass `categorical`: int codes [batch, {len(self.categorical_codes)}]"
-                             f" with values below {self.categorical_codes}.")
+            raise UserError(f"Pass `categorical`: int codes [batch, {len(self.categorical_codes)}]"
+                            f" with values below {self.categorical_codes}.")
         if continuous is None and self.continuous_codes:
-            raise ValueError(f"Pass `continuous`: float codes [batch, {self.continuous_codes}] in "
-                             "[-1, 1].")
+            raise UserError(f"Pass `continuous`: float codes [batch, {self.continuous_codes}] in "
+                            "[-1, 1].")
         categorical = (tf.zeros([n, 0], tf.int32) if categorical is None
                        else tf.reshape(tf.cast(categorical, tf.int32),
                                        [-1, len(self.categorical_codes)]))
@@ -210,8 +211,8 @@ class InfoGAN(AdversarialModel):
 
     def call(self, z, training: bool = False) -> tf.Tensor:
         """Not defined for InfoGAN: its generator needs codes (use :meth:`generate`)."""
-        raise ValueError("InfoGAN needs codes: call model.generate(z, categorical=..., "
-                         "continuous=...).")
+        raise UserError("InfoGAN needs codes: call model.generate(z, categorical=..., "
+                        "continuous=...).")
 
     def _checked_categorical(self, z, categorical):
         checks = [tf.debugging.assert_equal(tf.shape(categorical)[0], tf.shape(z)[0],

@@ -20,6 +20,7 @@ from typing import Any
 
 import keras
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.losses import least_squares_discriminator_loss, least_squares_generator_loss
 from tfgan_kit.models.alternating import AlternatingGAN
 from tfgan_kit.optimizers import compile_scheme
@@ -40,7 +41,7 @@ def label_codes(labels) -> tuple[float, float, float]:
     if (isinstance(labels, (tuple, list)) and len(labels) == 3
             and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in labels)):
         return tuple(float(v) for v in labels)
-    raise ValueError(
+    raise UserError(
         f"`labels` must be one of {sorted(LABELS)} or three numbers (a, b, c) = (fake label, "
         f"real label, generator's target). Received: labels={labels!r}"
     )

@@ -19,6 +19,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_kit.data import pair
+from tfgan_kit.errors import UserError
 from tfgan_kit.losses import l1_distance, pix2pix_discriminator_loss, pix2pix_generator_loss
 from tfgan_kit.models.base import AdversarialModel
 from tfgan_kit.models.translation import columns_picture, image_endpoint
@@ -64,13 +65,13 @@ class Pix2Pix(AdversarialModel):
         super().__init__({"generator": generator, "discriminator": discriminator}, seed=seed,
                          **kwargs)
         if not l1_weight >= 0:
-            raise ValueError(f"`l1_weight` must be >= 0. Received: l1_weight={l1_weight!r}")
+            raise UserError(f"`l1_weight` must be >= 0. Received: l1_weight={l1_weight!r}")
         self.l1_weight = float(l1_weight)
         self.conditional_discriminator = bool(conditional_discriminator)
         expected = generator.outputs[0].shape[-1] + (
             generator.inputs[0].shape[-1] if self.conditional_discriminator else 0)
         if discriminator.inputs[0].shape[-1] != expected:
-            raise ValueError(
+            raise UserError(
                 f"The discriminator must take {expected} channels ("
                 + ("input and output images concatenated" if self.conditional_discriminator
                    else "the output images") + f"). Received: "

@@ -32,6 +32,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.losses.least_squares import (
     least_squares_discriminator_loss,
     least_squares_generator_loss,
@@ -132,23 +133,23 @@ class ProgressiveGAN(AdversarialModel):
         if not isinstance(generator, ProgressiveGenerator) or not isinstance(
             discriminator, ProgressiveDiscriminator
         ):
-            raise ValueError(
+            raise UserError(
                 "ProgressiveGAN needs a ProgressiveGenerator and a ProgressiveDiscriminator "
                 f"(tfgan_kit.nets.progressive). Received: {type(generator).__name__}, "
                 f"{type(discriminator).__name__}"
             )
         sizes = {generator.resolution, discriminator.resolution, schedule.final_resolution}
         if len(sizes) != 1 or generator.latent_dim != latent_dim:
-            raise ValueError(
+            raise UserError(
                 f"Generator, discriminator and schedule must share one final resolution and the "
                 f"generator must take latent_dim={latent_dim}. Received: resolutions "
                 f"{generator.resolution}, {discriminator.resolution}, "
                 f"{schedule.final_resolution}; generator latent_dim={generator.latent_dim}"
             )
         if loss not in LOSSES:
-            raise ValueError(f"`loss` must be one of {LOSSES}. Received: loss={loss!r}")
+            raise UserError(f"`loss` must be one of {LOSSES}. Received: loss={loss!r}")
         if not 0.0 <= ema_decay < 1.0:
-            raise ValueError(f"`ema_decay` must be in [0, 1). Received: ema_decay={ema_decay}")
+            raise UserError(f"`ema_decay` must be in [0, 1). Received: ema_decay={ema_decay}")
 
     # ---------------------------------------------------------------- growth dispatch
     def make_train_function(self, force: bool = False):
@@ -237,19 +238,19 @@ class ProgressiveGAN(AdversarialModel):
         """Real images at the current resolution, blended with their down-up version by alpha."""
         final = self.schedule.final_resolution
         if images.shape[1] != final or images.shape[2] != final:
-            raise ValueError(
+            raise UserError(
                 f"ProgressiveGAN takes real images at the final resolution {final}x{final}. "
                 f"Received: batch of shape {tuple(images.shape)}"
             )
         available = images.shape[0]
         if available is None:
-            raise ValueError(
+            raise UserError(
                 "ProgressiveGAN needs batches of a fixed size (minibatch stddev groups and the "
                 "batch-size schedule): batch the dataset with drop_remainder=True."
             )
         batch = self.schedule.batch_size(level, available * replicas) // replicas
         if batch > available or batch < 1:
-            raise ValueError(
+            raise UserError(
                 f"The batch size schedule asks for {batch} images per replica at "
                 f"{4 * 2**level}x{4 * 2**level}, but the data batch holds {available}: use a "
                 "fixed data batch at least as large as every scheduled batch size."
@@ -275,12 +276,12 @@ class ProgressiveGAN(AdversarialModel):
         """
         del training
         if labels is not None:
-            raise ValueError("ProgressiveGAN is unconditional: call generate(z) without `labels`.")
+            raise UserError("ProgressiveGAN is unconditional: call generate(z) without `labels`.")
         level = None
         if resolution is not None:
             sizes = [4 * 2**k for k in range(self.schedule.num_levels)]
             if resolution not in sizes:
-                raise ValueError(
+                raise UserError(
                     f"`resolution` must be one of {sizes}. Received: resolution={resolution}"
                 )
             level = sizes.index(resolution)
@@ -344,14 +345,14 @@ def build_pggan(config, spec):
     """
     m = config.model
     if len(spec.sample_shape) != 3 or spec.sample_shape[0] != spec.sample_shape[1]:
-        raise ValueError(
+        raise UserError(
             f"ProgressiveGAN trains on square images; the data holds samples of shape "
             f"{spec.sample_shape}: choose an image data set."
         )
     resolution, channels = spec.sample_shape[0], spec.sample_shape[-1]
     largest = max([int(v) for v in dict(m.batch_sizes or {}).values()], default=0)
     if largest > config.train.batch_size:
-        raise ValueError(
+        raise UserError(
             f"config.model.batch_sizes asks for minibatches of {largest}, more than "
             f"config.train.batch_size={config.train.batch_size}: the data batch must hold the "
             "largest scheduled minibatch."

@@ -27,6 +27,7 @@ import tensorflow as tf
 
 from tfgan_kit.data.semi_supervised import labelled_batch
 from tfgan_kit.distribute import global_batch_mean
+from tfgan_kit.errors import UserError
 from tfgan_kit.losses import (
     feature_matching_loss,
     ssgan_generator_loss,
@@ -49,7 +50,7 @@ def check_classifier(discriminator: keras.Model, num_classes: int, what: str) ->
             or outputs["logits"].shape[-1] != num_classes:
         shapes = ({k: tuple(v.shape) for k, v in outputs.items()} if isinstance(outputs, dict)
                   else [tuple(o.shape) for o in tf.nest.flatten(outputs)])
-        raise ValueError(
+        raise UserError(
             f"The {what} discriminator must output {{'logits': [batch, {num_classes}], ...}} "
             f"(e.g. tfgan_kit.nets.classifier.noisy_mlp_classifier). Received: {shapes}"
         )
@@ -101,17 +102,17 @@ class SemiSupervisedGAN(AdversarialModel):
         super().__init__({"generator": generator, "discriminator": discriminator},
                          latent_dim=latent_dim, seed=seed, **kwargs)
         if generator_loss not in GENERATOR_LOSSES:
-            raise ValueError(f"`generator_loss` must be one of {GENERATOR_LOSSES}. Received: "
-                             f"generator_loss={generator_loss!r}")
+            raise UserError(f"`generator_loss` must be one of {GENERATOR_LOSSES}. Received: "
+                            f"generator_loss={generator_loss!r}")
         if not unsupervised_weight >= 0:
-            raise ValueError(f"`unsupervised_weight` must be >= 0. Received: "
-                             f"unsupervised_weight={unsupervised_weight!r}")
+            raise UserError(f"`unsupervised_weight` must be >= 0. Received: "
+                            f"unsupervised_weight={unsupervised_weight!r}")
         check_classifier(discriminator, num_classes, "semi-supervised GAN")
         if generator_loss == "feature_matching" and "features" not in discriminator.output:
-            raise ValueError("Feature matching needs a discriminator that also outputs "
-                             "'features' (its intermediate layer): use "
-                             "tfgan_kit.nets.classifier.noisy_mlp_classifier, or "
-                             "generator_loss='non_saturating'.")
+            raise UserError("Feature matching needs a discriminator that also outputs "
+                            "'features' (its intermediate layer): use "
+                            "tfgan_kit.nets.classifier.noisy_mlp_classifier, or "
+                            "generator_loss='non_saturating'.")
         self.num_classes = int(num_classes)
         self.generator_loss = generator_loss
         self.unsupervised_weight = float(unsupervised_weight)
@@ -168,7 +169,7 @@ def build_ssgan(config, spec) -> SemiSupervisedGAN:
     """Salimans et al. 2016: ``config.model.nets``' ``"generator"`` and ``"classifier"`` (family
     ``"noisy_mlp"``) for semi-supervised data (``config.data.labelled_per_class``)."""
     if spec.kind != "semi_supervised":
-        raise ValueError(
+        raise UserError(
             f"Scheme 'ssgan' trains on semi_supervised batches, but data set "
             f"{config.data.name!r} gives {spec.kind} batches: set "
             "config.data.labelled_per_class (e.g. 10 for 100 labelled digits)."

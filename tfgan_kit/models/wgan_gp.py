@@ -30,7 +30,7 @@ from tfgan_kit.losses import (
     wasserstein_discriminator_loss,
     wasserstein_generator_loss,
 )
-from tfgan_kit.errors import check_positive_number
+from tfgan_kit.errors import UserError, check_positive_number
 from tfgan_kit.models.alternating import AlternatingGAN
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
@@ -96,11 +96,11 @@ class WGANGP(AlternatingGAN):
     ):
         weight = check_positive_number("gradient_penalty_weight", gradient_penalty_weight)
         if not isinstance(one_sided, bool):
-            raise ValueError(f"`one_sided` must be True or False. Received: one_sided={one_sided!r}")
+            raise UserError(f"`one_sided` must be True or False. Received: one_sided={one_sided!r}")
         norms = batch_normalization_layers(discriminator) if isinstance(
             discriminator, keras.layers.Layer) else []
         if norms:
-            raise ValueError(
+            raise UserError(
                 f"WGAN-GP's critic must not use batch normalization (Gulrajani et al. 2017, "
                 f"Section 4: the penalty is per example), but it holds {', '.join(norms)}: build "
                 "it without, e.g. dcgan_discriminator(..., normalization='layer') or "

@@ -35,6 +35,7 @@ import tensorflow as tf
 
 from tfgan_kit.data import batch_size, digits_train_test
 from tfgan_kit.distribute import replica_mean
+from tfgan_kit.errors import UserError
 from tfgan_kit.files import load_keras_file
 from tfgan_kit.losses import channel_relation_discrepancy, layer_weight_update, output_discrepancy
 from tfgan_kit.models.base import AdversarialModel
@@ -90,16 +91,16 @@ class ZAQ(AdversarialModel):
         super().__init__({"generator": generator, "teacher": teacher, "quantized": quantized},
                          latent_dim=latent_dim, seed=seed, **kwargs)
         if isinstance(q_steps, bool) or not isinstance(q_steps, int) or q_steps < 1:
-            raise ValueError(f"`q_steps` must be a positive integer. Received: q_steps={q_steps!r}")
+            raise UserError(f"`q_steps` must be a positive integer. Received: q_steps={q_steps!r}")
         for key, value in (("alpha", alpha), ("beta", beta)):
             if not float(value) >= 0:
-                raise ValueError(f"`{key}` must be >= 0. Received: {key}={value!r}")
+                raise UserError(f"`{key}` must be >= 0. Received: {key}={value!r}")
         if not 0 <= float(weight_momentum) < 1:
-            raise ValueError("`weight_momentum` must be in [0, 1). Received: "
-                             f"weight_momentum={weight_momentum!r}")
+            raise UserError("`weight_momentum` must be in [0, 1). Received: "
+                            f"weight_momentum={weight_momentum!r}")
         shapes = [[tuple(o.shape[1:]) for o in net.outputs] for net in (teacher, quantized)]
         if len(shapes[0]) < 2 or shapes[0] != shapes[1]:
-            raise ValueError(
+            raise UserError(
                 "ZAQ's teacher and quantized nets must both output [feature maps ..., logits] "
                 "(tfgan_kit.nets.zaq.with_features, then tfgan_kit.quantize.quantize_model). "
                 f"Received outputs {shapes[0]} and {shapes[1]}."
@@ -240,10 +241,10 @@ class StepLearningRateDecay(keras.callbacks.Callback):
         milestones = tuple(milestones)
         if (not all(isinstance(m, int) and not isinstance(m, bool) and m > 0
                     for m in milestones) or list(milestones) != sorted(set(milestones))):
-            raise ValueError("`lr_milestones` must be increasing positive epochs, e.g. (100, 200)"
-                             f". Received: lr_milestones={milestones!r}")
+            raise UserError("`lr_milestones` must be increasing positive epochs, e.g. (100, 200)"
+                            f". Received: lr_milestones={milestones!r}")
         if not 0 < float(gamma) <= 1:
-            raise ValueError(f"`lr_gamma` must be in (0, 1]. Received: lr_gamma={gamma!r}")
+            raise UserError(f"`lr_gamma` must be in (0, 1]. Received: lr_gamma={gamma!r}")
         self.base_rates = {name: float(rate) for name, rate in base_rates.items()}
         self.milestones, self.gamma = milestones, float(gamma)
 
@@ -280,8 +281,8 @@ def train_digits_cnn(image_size: int = 8, epochs: int = 30, seed: int = 0,
                                 "is then trained and saved there again) or pass another path")
         shape = tuple(model.inputs[0].shape[1:])
         if shape != (image_size, image_size, 1):
-            raise ValueError(f"{path} holds a classifier of images {shape}, not "
-                             f"{(image_size, image_size, 1)}: delete it or pass another path.")
+            raise UserError(f"{path} holds a classifier of images {shape}, not "
+                            f"{(image_size, image_size, 1)}: delete it or pass another path.")
         return model
     (images, labels), _ = digits_train_test(image_size, seed)
     model = digits_cnn(image_size, width=width, seed=seed)

@@ -50,6 +50,7 @@ from typing import Sequence
 import keras
 import numpy as np
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.layers.batch_norm import FusedBatchNormalization
 from tfgan_kit.registry import register_net
 
@@ -62,7 +63,7 @@ BEGAN_START = 8
 def _check_positive(**values) -> None:
     for name, value in values.items():
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+            raise UserError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
 
 
 def _activation(kind: str, name: str) -> keras.layers.Layer:
@@ -75,7 +76,7 @@ def _activation(kind: str, name: str) -> keras.layers.Layer:
 
 def _check_activation(activation: str) -> None:
     if activation not in ACTIVATIONS:
-        raise ValueError(
+        raise UserError(
             f"`activation` must be one of {ACTIVATIONS}. Received: activation={activation!r}"
         )
 
@@ -122,7 +123,7 @@ def mlp_autoencoder(
     """
     hidden = tuple(hidden)
     if not hidden or any(not isinstance(h, int) or h <= 0 for h in hidden):
-        raise ValueError(
+        raise UserError(
             f"`hidden` must be a non-empty sequence of positive layer widths, e.g. (128, 128). "
             f"Received: hidden={hidden!r}"
         )
@@ -149,7 +150,7 @@ def mlp_autoencoder(
 def _conv_stages(image_size: int, start: int, what: str) -> int:
     stages = int(round(math.log2(image_size / start))) if image_size >= start else -1
     if not isinstance(image_size, int) or stages < 0 or start * 2**stages != image_size:
-        raise ValueError(
+        raise UserError(
             f"`image_size` must be {start} times a power of 2 for the {what}. "
             f"Received: image_size={image_size!r}"
         )
@@ -185,7 +186,7 @@ def ebgan_conv_autoencoder(
     _check_positive(channels=channels, base_filters=base_filters)
     stages = _conv_stages(image_size, 4, "EBGAN auto-encoder")
     if stages < 1:
-        raise ValueError(f"`image_size` must be at least 8. Received: image_size={image_size}")
+        raise UserError(f"`image_size` must be at least 8. Received: image_size={image_size}")
     x = keras.Input((image_size, image_size, channels), name="images")
     h, filters = x, base_filters
     for stage in range(stages):
@@ -317,7 +318,7 @@ def began_autoencoder(
 def _square_images(spec, family: str) -> tuple[int, int]:
     shape = spec.sample_shape
     if len(shape) != 3 or shape[0] != shape[1]:
-        raise ValueError(
+        raise UserError(
             f"{family!r} auto-encoders take square images; the data holds samples of shape "
             f"{shape}: use config.model.nets='mlp' for vector data."
         )

@@ -27,6 +27,7 @@ from typing import Sequence
 import keras
 import numpy as np
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.nets.dcgan import _batch_norm, _check_positive
 from tfgan_kit.nets.mlp import _check_hidden
 from tfgan_kit.registry import register_net
@@ -40,8 +41,8 @@ SALIMANS_G_HIDDEN = (500, 500)
 def _check_noise(**values: float) -> None:
     for name, value in values.items():
         if not value >= 0:
-            raise ValueError(f"`{name}` must be >= 0 (a standard deviation). Received: "
-                             f"{name}={value!r}")
+            raise UserError(f"`{name}` must be >= 0 (a standard deviation). Received: "
+                            f"{name}={value!r}")
 
 
 def noisy_mlp_classifier(input_shape: int | Sequence[int], num_classes: int,
@@ -113,9 +114,9 @@ def bn_mlp_generator(latent_dim: int, output_shape: int | Sequence[int],
 
 def _classes(spec) -> int:
     if not spec.num_classes:
-        raise ValueError("A classifier-discriminator needs the number of classes: use labelled "
-                         "or semi-supervised data (e.g. config.data.labelled_per_class=10), or "
-                         "set config.model.num_classes.")
+        raise UserError("A classifier-discriminator needs the number of classes: use labelled "
+                        "or semi-supervised data (e.g. config.data.labelled_per_class=10), or "
+                        "set config.model.num_classes.")
     return int(spec.num_classes)
 
 

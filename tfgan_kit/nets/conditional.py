@@ -44,6 +44,7 @@ from typing import Sequence
 import keras
 import numpy as np
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.nets.dcgan import (
     D_NORMALIZATIONS,
     _batch_norm,
@@ -85,12 +86,12 @@ class OneHot(keras.layers.Layer):
 
 def _check_choice(name: str, value, choices) -> None:
     if value not in choices:
-        raise ValueError(f"`{name}` must be one of {choices}. Received: {name}={value!r}")
+        raise UserError(f"`{name}` must be one of {choices}. Received: {name}={value!r}")
 
 
 def _check_classes(num_classes) -> None:
     if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
-        raise ValueError(
+        raise UserError(
             f"`num_classes` must be an integer >= 2. Received: num_classes={num_classes!r}"
         )
 
@@ -177,7 +178,7 @@ def _mlp_body(h, hidden, dropout: float, leaky_slope: float):
 
 def _check_dropout(dropout: float) -> None:
     if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
+        raise UserError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
 
 
 def conditional_mlp_discriminator(
@@ -420,7 +421,7 @@ def acgan_dcgan_discriminator(
 # ---------------------------------------------------------------------------- registration
 def _num_classes(spec, family: str) -> int:
     if not spec.num_classes:
-        raise ValueError(
+        raise UserError(
             f"Conditional nets (config.model.nets={family!r}) need labelled data: set "
             "config.data.with_labels=True."
         )
@@ -435,7 +436,7 @@ def _label_options(m) -> dict:
 def _square_images(spec) -> tuple[int, int]:
     shape = spec.sample_shape
     if len(shape) != 3 or shape[0] != shape[1]:
-        raise ValueError(
+        raise UserError(
             f"Conditional DCGAN nets take square images; the data holds samples of shape "
             f"{shape}: use config.model.nets='cmlp' for vector data."
         )

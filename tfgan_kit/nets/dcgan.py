@@ -22,6 +22,7 @@ import math
 
 import keras
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.layers.batch_norm import FusedBatchNormalization
 from tfgan_kit.registry import register_net
 
@@ -34,7 +35,7 @@ D_NORMALIZATIONS = ("batch", "layer", "none")
 def _levels(image_size: int) -> tuple[int, int]:
     """Returns (start resolution, number of stride-2 stages) for an output resolution."""
     if image_size not in SUPPORTED_SIZES:
-        raise ValueError(
+        raise UserError(
             f"`image_size` must be one of {SUPPORTED_SIZES}. Received: image_size={image_size}"
         )
     start = 7 if image_size == 28 else 4
@@ -44,7 +45,7 @@ def _levels(image_size: int) -> tuple[int, int]:
 def _check_positive(**values: int) -> None:
     for name, value in values.items():
         if not isinstance(value, int) or value <= 0:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+            raise UserError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
 
 
 def _init():
@@ -145,7 +146,7 @@ def dcgan_discriminator(
     """
     _check_positive(channels=channels, base_filters=base_filters)
     if normalization not in D_NORMALIZATIONS:
-        raise ValueError(
+        raise UserError(
             f"`normalization` must be one of {D_NORMALIZATIONS}. Received: "
             f"normalization={normalization!r}"
         )
@@ -173,7 +174,7 @@ def dcgan_discriminator(
 def _square_images(spec) -> tuple[int, int]:
     shape = spec.sample_shape
     if len(shape) != 3 or shape[0] != shape[1]:
-        raise ValueError(
+        raise UserError(
             f"DCGAN nets take square images; the data holds samples of shape {shape}: use "
             "config.model.nets='mlp' for vector data."
         )

@@ -32,6 +32,7 @@ from typing import Sequence
 
 import keras
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.nets.dcgan import _batch_norm, _check_positive
 from tfgan_kit.registry import register_net
 
@@ -43,19 +44,19 @@ LEAKY_SLOPE = 0.1
 def _check_codes(categorical_codes: Sequence[int], continuous_codes: int) -> tuple[int, ...]:
     codes = tuple(categorical_codes)
     if any(not isinstance(k, int) or isinstance(k, bool) or k < 2 for k in codes):
-        raise ValueError(
+        raise UserError(
             "`categorical_codes` must be a tuple of cardinalities >= 2, e.g. (10,). Received: "
             f"categorical_codes={categorical_codes!r}"
         )
     if not isinstance(continuous_codes, int) or isinstance(continuous_codes, bool) \
             or continuous_codes < 0:
-        raise ValueError(
+        raise UserError(
             f"`continuous_codes` must be an integer >= 0. Received: "
             f"continuous_codes={continuous_codes!r}"
         )
     if not codes and not continuous_codes:
-        raise ValueError("InfoGAN needs at least one code: set `categorical_codes` (e.g. (10,)) "
-                         "or `continuous_codes` (e.g. 2).")
+        raise UserError("InfoGAN needs at least one code: set `categorical_codes` (e.g. (10,)) "
+                        "or `continuous_codes` (e.g. 2).")
     return codes
 
 
@@ -66,7 +67,7 @@ def code_width(categorical_codes: Sequence[int], continuous_codes: int) -> int:
 
 def _check_size(image_size: int) -> None:
     if not isinstance(image_size, int) or image_size < 4 or image_size % 4:
-        raise ValueError(
+        raise UserError(
             f"InfoGAN's nets take square images whose size is divisible by 4 (28, 8, 32). "
             f"Received: image_size={image_size!r}"
         )
@@ -158,8 +159,8 @@ def infogan_discriminator(categorical_codes: Sequence[int] = (10,), continuous_c
 def _image_spec(spec) -> tuple[int, int]:
     shape = spec.sample_shape
     if len(shape) != 3 or shape[0] != shape[1]:
-        raise ValueError(f"InfoGAN's nets take square images; the data holds samples of shape "
-                         f"{shape}.")
+        raise UserError(f"InfoGAN's nets take square images; the data holds samples of shape "
+                        f"{shape}.")
     return shape[0], shape[-1]
 
 

@@ -13,13 +13,14 @@ from typing import Sequence
 import keras
 import numpy as np
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.registry import register_net
 
 
 def _check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
     hidden = tuple(hidden)
     if not hidden or any(not isinstance(h, int) or h <= 0 for h in hidden):
-        raise ValueError(
+        raise UserError(
             f"`hidden` must be a non-empty sequence of positive layer widths, e.g. (256, 256). "
             f"Received: hidden={hidden!r}"
         )
@@ -86,7 +87,7 @@ def mlp_discriminator(
     """
     hidden = _check_hidden(hidden)
     if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
+        raise UserError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
     shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
     x = keras.Input(shape, name="x")
     h = keras.layers.Flatten(name="flatten")(x) if len(shape) > 1 else x

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import keras
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.layers.batch_norm import FusedBatchNormalization
 
 NORMALIZATIONS = ("batch", "instance", "none")
@@ -26,7 +27,7 @@ NORMALIZATIONS = ("batch", "instance", "none")
 def check_normalization(normalization: str) -> None:
     """Raises ValueError unless ``normalization`` is one of :data:`NORMALIZATIONS`."""
     if normalization not in NORMALIZATIONS:
-        raise ValueError(
+        raise UserError(
             f"`normalization` must be one of {NORMALIZATIONS}. Received: "
             f"normalization={normalization!r}"
         )

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import keras
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.nets.norms import check_normalization, normalization_layer, weights_initializer
 
 #: Receptive field -> filters of the ``Ck`` layers (Isola et al. 2017, Appendix 6.1.2).
@@ -57,7 +58,7 @@ def patchgan_receptive_field(receptive_field: int) -> int:
 
 def _check_receptive_field(receptive_field) -> None:
     if receptive_field not in PATCHGAN_LAYERS:
-        raise ValueError(
+        raise UserError(
             f"`receptive_field` must be one of {sorted(PATCHGAN_LAYERS)} (Isola et al. 2017, "
             f"Appendix 6.1.2). Received: receptive_field={receptive_field!r}"
         )
@@ -108,7 +109,7 @@ def patchgan_discriminator(
     check_normalization(normalization)
     for key, value in (("input_channels", input_channels), ("base_filters", base_filters)):
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"`{key}` must be a positive integer. Received: {key}={value!r}")
+            raise UserError(f"`{key}` must be a positive integer. Received: {key}={value!r}")
     height, width = (None, None) if image_size is None else image_size
     images = keras.Input((height, width, input_channels), name="images")
     filters = [f * base_filters // 64 for f in PATCHGAN_LAYERS[receptive_field]]

@@ -18,6 +18,7 @@ import math
 import keras
 from keras import ops
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.layers import (
     Downsample2D,
     EqualizedConv2D,
@@ -45,7 +46,7 @@ def feature_maps(stage: int, fmap_base: int = 8192, fmap_max: int = 512) -> int:
 def num_levels(resolution: int) -> int:
     """Number of resolutions 4, 8, ..., ``resolution``; raises for a non power of two >= 4."""
     if resolution < 4 or resolution & (resolution - 1):
-        raise ValueError(
+        raise UserError(
             f"`resolution` must be a power of two >= 4 (4, 8, ..., 1024). "
             f"Received: resolution={resolution}"
         )
@@ -55,9 +56,9 @@ def num_levels(resolution: int) -> int:
 def _check_sizes(fmap_base: int, fmap_max: int, channels: int, levels: int) -> None:
     for name, value in (("fmap_base", fmap_base), ("fmap_max", fmap_max), ("channels", channels)):
         if value < 1:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value}")
+            raise UserError(f"`{name}` must be a positive integer. Received: {name}={value}")
     if feature_maps(levels, fmap_base, fmap_max) < 1:
-        raise ValueError(
+        raise UserError(
             f"`fmap_base` is too small: the last block would have no feature maps. Use "
             f"fmap_base >= {2**levels} for {levels} resolutions. Received: fmap_base={fmap_base}"
         )
@@ -106,7 +107,7 @@ class ProgressiveGenerator(keras.Model):
         self.levels = num_levels(resolution)
         _check_sizes(fmap_base, fmap_max, channels, self.levels)
         if latent_dim < 1 or num_classes < 0:
-            raise ValueError(
+            raise UserError(
                 f"`latent_dim` must be positive and `num_classes` non-negative. "
                 f"Received: latent_dim={latent_dim}, num_classes={num_classes}"
             )
@@ -161,12 +162,12 @@ class ProgressiveGenerator(keras.Model):
     def call(self, z, labels=None, level: int | None = None, fade_in: bool = False):
         level = self.levels - 1 if level is None else level
         if not 0 <= level < self.levels:
-            raise ValueError(
+            raise UserError(
                 f"`level` must be in [0, {self.levels - 1}] for resolution {self.resolution}. "
                 f"Received: level={level}"
             )
         if (labels is None) != (self.num_classes == 0):
-            raise ValueError(
+            raise UserError(
                 f"Pass `labels` exactly when num_classes > 0 (num_classes={self.num_classes})."
             )
         h = z
@@ -233,7 +234,7 @@ class ProgressiveDiscriminator(keras.Model):
         self.levels = num_levels(resolution)
         _check_sizes(fmap_base, fmap_max, channels, self.levels)
         if mbstd_group_size < 0 or num_classes < 0:
-            raise ValueError(
+            raise UserError(
                 f"`mbstd_group_size` and `num_classes` must be non-negative. Received: "
                 f"mbstd_group_size={mbstd_group_size}, num_classes={num_classes}"
             )
@@ -296,7 +297,7 @@ class ProgressiveDiscriminator(keras.Model):
         """The level whose resolution matches the images' static side; raises otherwise."""
         side = images.shape[1]
         if side is None or side != images.shape[2] or side not in {4 * 2**k for k in range(self.levels)}:
-            raise ValueError(
+            raise UserError(
                 f"ProgressiveDiscriminator takes square images of side 4, 8, ..., "
                 f"{self.resolution}. Received: images of shape {tuple(images.shape)}"
             )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import keras
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.layers.padding import ReflectionPadding2D
 from tfgan_kit.nets.norms import check_normalization, normalization_layer, weights_initializer
 
@@ -80,21 +81,21 @@ def resnet_translator(
     """
     check_normalization(normalization)
     if residual_blocks not in RESIDUAL_BLOCKS:
-        raise ValueError(
+        raise UserError(
             f"`residual_blocks` must be 6 (128x128 images) or 9 (256x256 and larger) (Zhu et al. "
             f"2017, Appendix 7.2). Received: residual_blocks={residual_blocks!r}"
         )
     if len(image_shape) != 3:
-        raise ValueError(f"`image_shape` must be (height, width, channels). Received: "
-                         f"image_shape={image_shape!r}")
+        raise UserError(f"`image_shape` must be (height, width, channels). Received: "
+                        f"image_shape={image_shape!r}")
     if any(size is not None and size % 4 for size in image_shape[:2]):
-        raise ValueError(f"The translator halves the image twice: height and width must be "
-                         f"divisible by 4. Received: image_shape={image_shape!r}")
+        raise UserError(f"The translator halves the image twice: height and width must be "
+                        f"divisible by 4. Received: image_shape={image_shape!r}")
     channels = image_shape[2]
     output_channels = channels if output_channels is None else output_channels
     for key, value in (("base_filters", base_filters), ("output_channels", output_channels)):
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"`{key}` must be a positive integer. Received: {key}={value!r}")
+            raise UserError(f"`{key}` must be a positive integer. Received: {key}={value!r}")
     bias = normalization != "batch"
     init = weights_initializer
 

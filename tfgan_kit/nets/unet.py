@@ -30,6 +30,7 @@ import math
 
 import keras
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.nets.norms import check_normalization, normalization_layer, weights_initializer
 
 MAX_LEVELS = 8  # the paper's 256x256 net: 8 stride-2 layers down to 1x1
@@ -72,10 +73,10 @@ def unet_levels(height: int, width: int) -> int:
     """
     side = min(height, width)
     if side < 2:
-        raise ValueError(f"The U-Net needs images of at least 2x2. Received: {height}x{width}")
+        raise UserError(f"The U-Net needs images of at least 2x2. Received: {height}x{width}")
     levels = min(MAX_LEVELS, int(math.log2(side)))
     if height % 2**levels or width % 2**levels:
-        raise ValueError(
+        raise UserError(
             f"A {height}x{width} image cannot be halved {levels} times: use height and width "
             f"divisible by {2**levels} (e.g. {2**levels}x{2**levels}, or 256x256 as the paper)."
         )
@@ -121,15 +122,15 @@ def unet_generator(
     """
     check_normalization(normalization)
     if len(image_shape) != 3:
-        raise ValueError(f"`image_shape` must be (height, width, channels). Received: "
-                         f"image_shape={image_shape!r}")
+        raise UserError(f"`image_shape` must be (height, width, channels). Received: "
+                        f"image_shape={image_shape!r}")
     height, width, channels = (int(s) for s in image_shape)
     output_channels = channels if output_channels is None else output_channels
     for key, value in (("base_filters", base_filters), ("output_channels", output_channels)):
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"`{key}` must be a positive integer. Received: {key}={value!r}")
+            raise UserError(f"`{key}` must be a positive integer. Received: {key}={value!r}")
     if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout!r}")
+        raise UserError(f"`dropout` must be in [0, 1). Received: dropout={dropout!r}")
     levels = unet_levels(height, width)
     filters = [min(base_filters * 2**i, 8 * base_filters) for i in range(levels)]
     bias = normalization != "batch"

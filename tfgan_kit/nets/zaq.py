@@ -22,6 +22,8 @@ from typing import Sequence
 
 import keras
 
+from tfgan_kit.errors import UserError
+
 __all__ = ["DIGITS_CNN_FEATURES", "digits_cnn", "with_features", "zaq_generator"]
 
 #: The feature maps of :func:`digits_cnn` whose channel relations D_f compares (every ReLU).
@@ -59,7 +61,7 @@ def zaq_generator(latent_dim: int, image_shape: Sequence[int], base_filters: int
     """
     size, _, channels = (int(s) for s in image_shape)
     if size % 4 or size < 4 or latent_dim < 1 or base_filters < 1:
-        raise ValueError(
+        raise UserError(
             "zaq_generator needs an image size divisible by 4 and positive widths. Received: "
             f"image_shape={tuple(image_shape)}, latent_dim={latent_dim}, "
             f"base_filters={base_filters}"
@@ -133,7 +135,7 @@ def with_features(classifier: keras.Model, feature_layers: Sequence[str],
     names = [layer.name for layer in classifier.layers]
     missing = [n for n in feature_layers if n not in names]
     if missing or not feature_layers:
-        raise ValueError(f"`feature_layers` must name layers of {classifier.name}. Received "
-                         f"{list(feature_layers)}; its layers are {names}.")
+        raise UserError(f"`feature_layers` must name layers of {classifier.name}. Received "
+                        f"{list(feature_layers)}; its layers are {names}.")
     outputs = [classifier.get_layer(n).output for n in feature_layers] + [classifier.outputs[0]]
     return keras.Model(classifier.inputs[0], outputs, name=name or classifier.name)

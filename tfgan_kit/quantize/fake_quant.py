@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
+
 __all__ = ["check_bits", "fake_quantize", "per_channel_range", "quantization_grid"]
 
 _MIN_SPAN = 1e-8  # a constant channel still gets a finite scale
@@ -29,7 +31,7 @@ def check_bits(name: str, bits) -> int:
         ValueError: naming ``name`` and the value otherwise.
     """
     if isinstance(bits, bool) or not isinstance(bits, int) or not 2 <= bits <= 16:
-        raise ValueError(f"`{name}` must be an integer in [2, 16]. Received: {name}={bits!r}")
+        raise UserError(f"`{name}` must be an integer in [2, 16]. Received: {name}={bits!r}")
     return bits
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.quantize.fake_quant import check_bits, fake_quantize, per_channel_range
 
 __all__ = ["ActivationQuantizer", "QuantConv2D", "QuantDense", "QuantReLU"]
@@ -63,8 +64,8 @@ class ActivationQuantizer(keras.layers.Layer):
         super().__init__(**kwargs)
         self.bits = check_bits("activation_bits", bits)
         if momentum is not None and not 0.0 <= float(momentum) < 1.0:
-            raise ValueError("`range_momentum` must be None or in [0, 1). Received: "
-                             f"range_momentum={momentum!r}")
+            raise UserError("`range_momentum` must be None or in [0, 1). Received: "
+                            f"range_momentum={momentum!r}")
         self.momentum = None if momentum is None else float(momentum)
         self.range_min = self.add_weight(name="range_min", shape=(), initializer="zeros",
                                          trainable=False, aggregation="only_first_replica")

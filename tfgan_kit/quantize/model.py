@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import keras
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.quantize.fake_quant import check_bits
 from tfgan_kit.quantize.layers import ActivationQuantizer, QuantConv2D, QuantDense, QuantReLU
 
@@ -66,11 +67,11 @@ def quantize_model(model: keras.Model, weight_bits: int, activation_bits: int,
     weight_bits = check_bits("weight_bits", weight_bits)
     activation_bits = check_bits("activation_bits", activation_bits)
     if range_momentum is not None and not 0.0 <= float(range_momentum) < 1.0:
-        raise ValueError("`range_momentum` must be None or in [0, 1). Received: "
-                         f"range_momentum={range_momentum!r}")
+        raise UserError("`range_momentum` must be None or in [0, 1). Received: "
+                        f"range_momentum={range_momentum!r}")
     functional = isinstance(model, keras.Model) and isinstance(model, keras.Function)
     if not (isinstance(model, keras.Sequential) or functional) or not model.built:
-        raise ValueError(
+        raise UserError(
             "`model` must be a built keras.Sequential or functional keras.Model (give "
             f"Sequential models an Input). Received: {type(model).__name__}"
         )
@@ -103,8 +104,8 @@ def calibrate_activation_ranges(model: keras.Model, images, batch_size: int = 25
         Liu et al. 2021, Section 3.1 (running activation ranges of the quantized model).
     """
     if not any(isinstance(layer, ActivationQuantizer) for layer in model._flatten_layers()):
-        raise ValueError(f"{model.name} has no activation quantizer: pass a model from "
-                         "quantize_model.")
+        raise UserError(f"{model.name} has no activation quantizer: pass a model from "
+                        "quantize_model.")
     norms = [layer for layer in model._flatten_layers()
              if isinstance(layer, keras.layers.BatchNormalization) and layer.trainable]
     for layer in norms:

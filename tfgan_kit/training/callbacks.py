@@ -32,6 +32,7 @@ import tensorflow as tf
 from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.figures import join_title, new_figure, render, save_figure, set_title
 from tfgan_kit.files import write_atomically
 from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES, mode_coverage
@@ -82,7 +83,7 @@ class SampleGrid(keras.callbacks.Callback):
                  title: str | None = None):
         super().__init__()
         if every_epochs < 1:
-            raise ValueError(f"`every_epochs` must be >= 1. Received: {every_epochs}")
+            raise UserError(f"`every_epochs` must be >= 1. Received: {every_epochs}")
         self.samples_dir = samples_dir
         self.num_samples = num_samples
         self.every_epochs = every_epochs
@@ -138,7 +139,7 @@ class ModeCoverageLog(keras.callbacks.Callback):
     def __init__(self, spec, num_samples: int = PACGAN_NUM_SAMPLES, seed: int = 0):
         super().__init__()
         if num_samples < 1:
-            raise ValueError(f"`num_samples` must be >= 1. Received: {num_samples}")
+            raise UserError(f"`num_samples` must be >= 1. Received: {num_samples}")
         self.spec = spec
         self.num_samples = num_samples
         self.seed = seed
@@ -227,7 +228,7 @@ class ProgressFigures(keras.callbacks.Callback):
                  frame_ms: int = 300):
         super().__init__()
         if max_frames < 2:
-            raise ValueError(f"`max_frames` must be >= 2. Received: {max_frames}")
+            raise UserError(f"`max_frames` must be >= 2. Received: {max_frames}")
         self.samples_dir = samples_dir
         self.title = title
         self.max_frames = max_frames

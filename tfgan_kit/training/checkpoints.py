@@ -30,13 +30,15 @@ import keras
 import tensorflow as tf
 from absl import logging
 
+from tfgan_kit.errors import UserError
+
 _EPOCH_KEY = "epoch/.ATTRIBUTES/VARIABLE_VALUE"
 _CONFIG_KEY = "config/.ATTRIBUTES/VARIABLE_VALUE"
 _PREFIX = "ckpt"
 _INDEX = re.compile(rf"^{_PREFIX}-(\d+)\.index$")
 
 
-class CorruptCheckpointError(ValueError):
+class CorruptCheckpointError(UserError):
     """No checkpoint in the folder can be read, though some exist."""
 
 
@@ -165,7 +167,7 @@ class RunCheckpoint(keras.callbacks.Callback):
                  by_order: bool = False):
         super().__init__()
         if max_to_keep < 2:
-            raise ValueError(
+            raise UserError(
                 f"`max_to_keep` must be >= 2 (the previous checkpoint is the fallback). "
                 f"Received: max_to_keep={max_to_keep}"
             )
@@ -223,7 +225,7 @@ class RunCheckpoint(keras.callbacks.Callback):
             # `save_counter` is the manager's own; objects created later restore on creation.
             status.expect_partial()
         except (AssertionError, ValueError, IndexError, RuntimeError, tf.errors.OpError) as error:
-            raise ValueError(
+            raise UserError(
                 f"Cannot restore {path} into this model ({str(error).splitlines()[0][:200]}): it "
                 "was written by another scheme or other shapes; use a new --workdir."
             ) from None

@@ -30,6 +30,8 @@ from typing import Iterable, Iterator, Sequence
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
+
 __all__ = ["BF16_CPU_FLAGS", "DEFAULT_PRECISION", "PRECISIONS", "check_precision",
            "check_resume_precision", "config_precision", "cpu_flags", "detect_precision",
            "dtype_policy", "gpu_capabilities", "resolve_precision"]
@@ -51,8 +53,8 @@ def check_precision(setting) -> str:
         ValueError: naming the bad value and the valid ones.
     """
     if setting not in PRECISIONS:
-        raise ValueError(f"config.train.precision must be one of {', '.join(PRECISIONS)}. "
-                         f"Received: {setting!r}")
+        raise UserError(f"config.train.precision must be one of {', '.join(PRECISIONS)}. "
+                        f"Received: {setting!r}")
     return setting
 
 
@@ -161,7 +163,7 @@ def check_resume_precision(saved_setting, policy: str, workdir: str) -> None:
     """
     saved = detect_precision(saved_setting or DEFAULT_PRECISION)[0]
     if (saved == "mixed_float16") != (policy == "mixed_float16"):
-        raise ValueError(
+        raise UserError(
             f"The run in {workdir} trained under {saved} and this config gives {policy}: only one "
             "of them scales the loss, so the optimizers in its checkpoint do not fit. Set "
             f"config.train.precision={saved_setting or DEFAULT_PRECISION!r}, or pass a new "

@@ -20,6 +20,7 @@ from typing import Mapping
 
 import keras
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.optimizers import set_learning_rate
 
 
@@ -48,7 +49,7 @@ def check_decay_start(start_epoch, epochs: int) -> int:
     """``start_epoch`` as an int in [0, epochs), else a ValueError naming the fix."""
     if (not isinstance(start_epoch, numbers.Integral) or isinstance(start_epoch, bool)
             or not 0 <= start_epoch < epochs):
-        raise ValueError(
+        raise UserError(
             "`config.train.decay_start_epoch` must be an integer in [0, config.train.epochs = "
             f"{epochs}) (or None for a constant rate). Received: {start_epoch!r}"
         )

@@ -6,6 +6,7 @@ import os
 
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.preflight import check_tf_config
 
 STRATEGIES = ("default", "mirrored", "multi_worker")
@@ -25,4 +26,4 @@ def make_strategy(name: str) -> tf.distribute.Strategy:
     if name == "multi_worker":
         check_tf_config(os.environ.get("TF_CONFIG"))
         return tf.distribute.MultiWorkerMirroredStrategy()
-    raise ValueError(f"Unknown strategy {name!r}: valid values are {list(STRATEGIES)}.")
+    raise UserError(f"Unknown strategy {name!r}: valid values are {list(STRATEGIES)}.")

@@ -27,6 +27,7 @@ import keras
 import tensorflow as tf
 
 from tfgan_kit import registry
+from tfgan_kit.errors import UserError
 from tfgan_kit.files import write_atomically, write_text_atomically
 from tfgan_kit.optimizers import check_learning_rate
 from tfgan_kit.training.callbacks import NaNGuard
@@ -76,26 +77,26 @@ def check_task_config(config) -> None:
     """
     for section in ("task", "seed", "data", "model", "train"):
         if section not in config:
-            raise ValueError(f"The config has no `{section}` entry: start from a task config "
-                             "in configs/ (e.g. configs/vqa_sort_of_clevr_lstm.py).")
+            raise UserError(f"The config has no `{section}` entry: start from a task config "
+                            "in configs/ (e.g. configs/vqa_sort_of_clevr_lstm.py).")
     registry.get_task(config.task)
     unknown = set(config.train.keys()) - TASK_TRAIN_KEYS
     if unknown:
-        raise ValueError(f"Unknown key(s) {sorted(unknown)} in config.train: valid keys are "
-                         f"{sorted(TASK_TRAIN_KEYS)}.")
+        raise UserError(f"Unknown key(s) {sorted(unknown)} in config.train: valid keys are "
+                        f"{sorted(TASK_TRAIN_KEYS)}.")
     if hasattr(config.train.get("optimizer"), "get"):
         check_learning_rate(config.train.optimizer.get("learning_rate", 1e-3),
                             "config.train.optimizer")
     for key in ("epochs", "batch_size"):
         value = config.train.get(key)
         if not isinstance(value, int) or value < 1:
-            raise ValueError(f"config.train.{key} must be an integer >= 1. Received: {value!r}")
+            raise UserError(f"config.train.{key} must be an integer >= 1. Received: {value!r}")
     if config.train.get("decay_start_epoch") is not None:
         check_decay_start(config.train.decay_start_epoch, config.train.epochs)
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
     if config.train.batch_size % replicas:
-        raise ValueError(f"config.train.batch_size={config.train.batch_size} must be divisible "
-                         f"by the {replicas} replicas: use a multiple of {replicas}.")
+        raise UserError(f"config.train.batch_size={config.train.batch_size} must be divisible "
+                        f"by the {replicas} replicas: use a multiple of {replicas}.")
 
 
 class _History(keras.callbacks.Callback):
@@ -123,9 +124,9 @@ def _check_legacy_backup(checkpoints: str) -> None:
     earlier tfgan_kit): they cannot be resumed, and retraining would silently start over."""
     if os.path.exists(os.path.join(checkpoints, "latest.weights.h5")) or os.path.exists(
             os.path.join(checkpoints, "training_metadata.json")):
-        raise ValueError(f"{checkpoints} holds a Keras BackupAndRestore backup of an earlier "
-                         "tfgan_kit, which this version cannot resume: move that folder away to "
-                         "start the run afresh, or pass a new --workdir.")
+        raise UserError(f"{checkpoints} holds a Keras BackupAndRestore backup of an earlier "
+                        "tfgan_kit, which this version cannot resume: move that folder away to "
+                        "start the run afresh, or pass a new --workdir.")
 
 
 def _apply_learning_rate(model: keras.Model, config) -> None:

@@ -25,6 +25,7 @@ import tensorflow as tf
 from tfgan_kit import registry
 from tfgan_kit.data import DataSpec
 from tfgan_kit.distribute import is_multi_worker
+from tfgan_kit.errors import UserError
 from tfgan_kit.export import export_model
 from tfgan_kit.files import write_atomically
 from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
@@ -54,7 +55,7 @@ def check_config(config) -> None:
     """
     for section in ("scheme", "seed", "data", "model", "train"):
         if section not in config:
-            raise ValueError(
+            raise UserError(
                 f"The config has no `{section}` entry: start from a file in configs/ "
                 "(e.g. configs/dcgan_digits.py)."
             )
@@ -62,7 +63,7 @@ def check_config(config) -> None:
     registry.get_dataset(config.data.name)
     unknown = {k for k in config.train.keys() if not k.endswith("_optimizer")} - TRAIN_KEYS
     if unknown:
-        raise ValueError(
+        raise UserError(
             f"Unknown key(s) {sorted(unknown)} in config.train: valid keys are "
             f"{sorted(TRAIN_KEYS)} and one `<name>_optimizer` per optimizer of the scheme."
         )
@@ -73,26 +74,26 @@ def check_config(config) -> None:
     for key, low in (("epochs", 1), ("batch_size", 1), ("sample_every_epochs", 1),
                      ("num_samples", 1)):
         if not isinstance(train.get(key), int) or train[key] < low:
-            raise ValueError(f"config.train.{key} must be an integer >= {low}. Received: "
-                             f"{train.get(key)!r}")
+            raise UserError(f"config.train.{key} must be an integer >= {low}. Received: "
+                            f"{train.get(key)!r}")
     if str(train.get("verbose", "auto")) not in ("auto", "0", "1", "2"):
-        raise ValueError("config.train.verbose must be 'auto' (a progress bar on a terminal, one "
-                         f"line per epoch otherwise), 0, 1 or 2. Received: {train.verbose!r}")
+        raise UserError("config.train.verbose must be 'auto' (a progress bar on a terminal, one "
+                        f"line per epoch otherwise), 0, 1 or 2. Received: {train.verbose!r}")
     if train.steps_per_epoch is not None and (
             not isinstance(train.steps_per_epoch, int) or train.steps_per_epoch < 1):
-        raise ValueError("config.train.steps_per_epoch must be a positive integer, or None for "
-                         f"one pass over the data. Received: {train.steps_per_epoch!r}")
+        raise UserError("config.train.steps_per_epoch must be a positive integer, or None for "
+                        f"one pass over the data. Received: {train.steps_per_epoch!r}")
     k = train.get("steps_per_execution", 1)
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
-        raise ValueError("config.train.steps_per_execution must be a positive integer (train "
-                         f"steps per call of Keras' train function). Received: {k!r}")
+        raise UserError("config.train.steps_per_execution must be a positive integer (train "
+                        f"steps per call of Keras' train function). Received: {k!r}")
     if train.get("decay_start_epoch") is not None:
         check_decay_start(train.decay_start_epoch, train.epochs)
     if train.get("precision") is not None:
         check_precision(train.precision)
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
     if config.train.batch_size % replicas:
-        raise ValueError(
+        raise UserError(
             f"config.train.batch_size={config.train.batch_size} must be divisible by the "
             f"{replicas} replicas: use a multiple of {replicas}."
         )
@@ -127,7 +128,7 @@ def steps_per_epoch(config, spec: DataSpec) -> int:
         return int(config.train.steps_per_epoch)
     count = spec.steps_per_epoch(config.train.batch_size)
     if not count:
-        raise ValueError(
+        raise UserError(
             "The number of batches per epoch is unknown: set config.train.steps_per_epoch."
         )
     return count
@@ -187,7 +188,7 @@ def build_scheme(config, spec: DataSpec) -> keras.Model:
         if match is None:
             raise
         key = match.group(1)
-        raise ValueError(
+        raise UserError(
             f"Scheme {config.scheme!r} needs the setting {key!r}, which this config lacks: "
             f"start from a config of that scheme (configs/{config.scheme}_*.py) instead of "
             "changing config.scheme."
@@ -201,7 +202,7 @@ def check_batches(model, spec: DataSpec, config) -> None:
         ValueError: when ``spec.kind`` is not in ``model.batch_kinds``.
     """
     if spec.kind not in model.batch_kinds:
-        raise ValueError(
+        raise UserError(
             f"Scheme {config.scheme!r} trains on {' or '.join(model.batch_kinds)} batches, but "
             f"data set {config.data.name!r} gives {spec.kind} batches: choose a matching "
             "config.data."
@@ -335,7 +336,7 @@ def _train_scheme(config, workdir: str, strategy: tf.distribute.Strategy,
         if checkpoint_path is not None:
             checkpoint.restore(model, checkpoint_path)
             if model.steps_done() != start_epoch * steps:
-                raise ValueError(
+                raise UserError(
                     f"{checkpoint_path} is inconsistent: {start_epoch} epochs of {steps} steps "
                     f"but {model.steps_done()} steps recorded. Move {paths['checkpoints']} "
                     "away to start afresh."

@@ -20,6 +20,7 @@ import socket
 
 from absl import logging
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.files import write_text_atomically
 
 # Dotted config keys a resumed run may change (prefix match on whole components).
@@ -54,7 +55,7 @@ class WorkdirLock:
             handle.seek(0)
             holder = handle.read().strip() or "an unknown process"
             handle.close()
-            raise ValueError(
+            raise UserError(
                 f"{os.path.dirname(self.path)} is in use by {holder}: wait for that run to end "
                 "or pass another --workdir."
             ) from None
@@ -145,7 +146,7 @@ def reconcile_config(config, saved: dict | None, workdir: str) -> list[str]:
     refused = [k for k in changed if not _changeable(k)]
     if refused:
         details = ", ".join(f"{k}: {saved.get(k)!r} -> {current.get(k)!r}" for k in refused)
-        raise ValueError(
+        raise UserError(
             f"The config differs from the run in {workdir} in {details}: these change what its "
             "checkpoint holds. Revert them, or pass a new --workdir."
         )

@@ -30,6 +30,8 @@ import re
 from collections import defaultdict
 from typing import Iterable, Mapping, Sequence
 
+from tfgan_kit.errors import UserError
+
 __all__ = ["CONTRACTIONS", "normalize_answer", "vqa_accuracy", "evaluate"]
 
 # Contractions of the official table; every spelling with exactly one apostrophe dropped maps
@@ -106,7 +108,7 @@ def normalize_answer(text: str) -> str:
         (``processPunctuation`` then ``processDigitArticle``).
     """
     if not isinstance(text, str):
-        raise ValueError(f"An answer must be a string. Received: {text!r} ({type(text).__name__})")
+        raise UserError(f"An answer must be a string. Received: {text!r} ({type(text).__name__})")
     return _digits_articles_contractions(_strip_punctuation(_trim(text)))
 
 
@@ -132,11 +134,11 @@ def vqa_accuracy(predicted_answer: str, human_answers: Sequence[str]) -> float:
     """
     answers = list(human_answers)
     if isinstance(human_answers, str) or len(answers) < 2:
-        raise ValueError("`human_answers` must be a list of at least 2 answers (10 in VQA). "
-                         f"Received: {human_answers!r}")
+        raise UserError("`human_answers` must be a list of at least 2 answers (10 in VQA). "
+                        f"Received: {human_answers!r}")
     for answer in [predicted_answer, *answers]:
         if not isinstance(answer, str):
-            raise ValueError(f"An answer must be a string. Received: {answer!r}")
+            raise UserError(f"An answer must be a string. Received: {answer!r}")
     predicted, answers = _trim(predicted_answer), [_trim(a) for a in answers]
     if len(set(answers)) > 1:
         predicted = normalize_answer(predicted)
@@ -149,8 +151,8 @@ def vqa_accuracy(predicted_answer: str, human_answers: Sequence[str]) -> float:
 def _records(data, key: str, what: str) -> list[dict]:
     if isinstance(data, Mapping):
         if key not in data:
-            raise ValueError(f"The {what} json has no {key!r} list (keys: {sorted(data)}): pass "
-                             f"the official {what} file or its {key!r} list.")
+            raise UserError(f"The {what} json has no {key!r} list (keys: {sorted(data)}): pass "
+                            f"the official {what} file or its {key!r} list.")
         data = data[key]
     return list(data)
 
@@ -194,24 +196,24 @@ def evaluate(results, questions, annotations, multiple_choice: bool = False,
     for result in _records(results, "results", "results"):
         question_id = result["question_id"]
         if question_id in answers:
-            raise ValueError(f"Two results for question_id {question_id}: keep one per question.")
+            raise UserError(f"Two results for question_id {question_id}: keep one per question.")
         answers[question_id] = result["answer"]
     annotated = {a["question_id"] for a in annotations}
     missing, extra = annotated - set(answers), set(answers) - annotated
     if missing or extra:
-        raise ValueError(f"The results must answer exactly the annotated questions: missing "
-                         f"{sorted(missing)[:5]}, unannotated {sorted(extra)[:5]}.")
+        raise UserError(f"The results must answer exactly the annotated questions: missing "
+                        f"{sorted(missing)[:5]}, unannotated {sorted(extra)[:5]}.")
     per_question, by_question_type, by_answer_type = {}, defaultdict(list), defaultdict(list)
     for annotation in annotations:
         question_id = annotation["question_id"]
         if multiple_choice:
             choices = questions.get(question_id, {}).get("multiple_choices")
             if choices is None:
-                raise ValueError(f"Question {question_id} has no `multiple_choices`: pass the "
-                                 "multiple-choice questions file, or multiple_choice=False.")
+                raise UserError(f"Question {question_id} has no `multiple_choices`: pass the "
+                                "multiple-choice questions file, or multiple_choice=False.")
             if answers[question_id] not in choices:
-                raise ValueError(f"The answer {answers[question_id]!r} to question {question_id} "
-                                 f"is not one of its multiple choices: choose among {choices}.")
+                raise UserError(f"The answer {answers[question_id]!r} to question {question_id} "
+                                f"is not one of its multiple choices: choose among {choices}.")
         score = vqa_accuracy(answers[question_id], [a["answer"] for a in annotation["answers"]])
         per_question[question_id] = round(100 * score, digits)
         by_question_type[annotation["question_type"]].append(score)

@@ -16,6 +16,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.vqa.text import Vocabulary, top_answers
 
 __all__ = ["RandomAnswer", "PriorAnswer", "QuestionTypePrior", "NearestNeighbour"]
@@ -29,11 +30,11 @@ def _most_common(answers: Sequence[str]) -> str:
 
 def _check_training(examples: Sequence[Mapping], keys: Sequence[str]) -> None:
     if not examples:
-        raise ValueError("The training examples are empty: pass at least one example.")
+        raise UserError("The training examples are empty: pass at least one example.")
     for key in keys:
         if key not in examples[0]:
-            raise ValueError(f"Training examples need {key!r}; the first has "
-                             f"{sorted(examples[0])}.")
+            raise UserError(f"Training examples need {key!r}; the first has "
+                            f"{sorted(examples[0])}.")
 
 
 class RandomAnswer:
@@ -59,7 +60,7 @@ class RandomAnswer:
     def predict(self, examples: Sequence[Mapping]) -> list[str]:
         """One uniformly drawn answer per example (seeded)."""
         if self.answers is None:
-            raise ValueError("Call fit(training_examples) before predict.")
+            raise UserError("Call fit(training_examples) before predict.")
         picks = np.random.default_rng(self.seed).integers(0, len(self.answers), len(examples))
         return [self.answers[i] for i in picks]
 
@@ -113,7 +114,7 @@ class QuestionTypePrior:
     def predict(self, examples: Sequence[Mapping]) -> list[str]:
         """The prior answer of each example's ``question_type``."""
         if self.by_type is None:
-            raise ValueError("Call fit(training_examples) before predict.")
+            raise UserError("Call fit(training_examples) before predict.")
         return [self.by_type.get(e["question_type"], self.overall) for e in examples]
 
 
@@ -144,7 +145,7 @@ class NearestNeighbour:
 
     def __init__(self, k: int = 4, use_images: bool = False):
         if not isinstance(k, int) or k < 1:
-            raise ValueError(f"`k` must be a positive integer. Received: k={k!r}")
+            raise UserError(f"`k` must be a positive integer. Received: k={k!r}")
         self.k, self.use_images = k, use_images
         self.vocabulary = self.questions = self.answers = self.images = None
 
@@ -169,7 +170,7 @@ class NearestNeighbour:
     def predict(self, examples: Sequence[Mapping]) -> list[str]:
         """The neighbours' answer for each example (ties in similarity: the earlier example)."""
         if self.questions is None:
-            raise ValueError("Call fit(training_examples) before predict.")
+            raise UserError("Call fit(training_examples) before predict.")
         similarity = self._bag_of_words(examples) @ self.questions.T
         k = min(self.k, len(self.answers))
         answers = []

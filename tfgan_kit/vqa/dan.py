@@ -26,6 +26,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.vqa.encoders import repeat_for_questions
 
 __all__ = ["TextEncoder", "RDAN", "MDAN", "bidirectional_margin_ranking_loss"]
@@ -88,7 +89,7 @@ class _DualAttention(keras.Model):
         for name, value in (("vocabulary_size", vocabulary_size), ("steps", steps),
                             ("units", units), ("embedding_dim", embedding_dim)):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+                raise UserError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
         self.image_encoder = image_encoder
         self.text_encoder = TextEncoder(vocabulary_size, embedding_dim, units)
         self.steps = steps

@@ -22,6 +22,8 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
+
 __all__ = ["ConvEncoder", "FeatureEncoder", "NORMALIZATIONS", "repeat_for_questions"]
 
 #: What follows each convolution of :class:`ConvEncoder`.
@@ -57,10 +59,10 @@ class ConvEncoder(keras.layers.Layer):
         super().__init__(**kwargs)
         for name, value in (("filters", filters), ("num_layers", num_layers)):
             if not isinstance(value, int) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+                raise UserError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
         if normalization not in NORMALIZATIONS:
-            raise ValueError(f"`normalization` must be one of {list(NORMALIZATIONS)}. Received: "
-                             f"normalization={normalization!r}")
+            raise UserError(f"`normalization` must be one of {list(NORMALIZATIONS)}. Received: "
+                            f"normalization={normalization!r}")
         self.filters, self.num_layers, self.coordinates = filters, num_layers, coordinates
         self.momentum = float(momentum)
         self.normalization = normalization

@@ -27,6 +27,7 @@ from typing import Sequence
 import keras
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.vqa.encoders import repeat_for_questions
 
 __all__ = ["AnswerMLP", "BowQuestionImage", "IMAGE_POOLINGS", "LstmQuestionImage"]
@@ -82,7 +83,7 @@ def _image_vector(encoder, images, questions, training, layers=(), pooling="flat
 def _check_sizes(**sizes) -> None:
     for name, value in sizes.items():
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+            raise UserError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
 
 
 class BowQuestionImage(keras.Model):
@@ -186,15 +187,15 @@ class LstmQuestionImage(keras.Model):
                  rescale_image: bool = False, **kwargs):
         super().__init__(**kwargs)
         if rescale_image not in (True, False):
-            raise ValueError(f"`rescale_image` must be True or False. Received: "
-                             f"rescale_image={rescale_image!r}")
+            raise UserError(f"`rescale_image` must be True or False. Received: "
+                            f"rescale_image={rescale_image!r}")
         if rescale_image and not normalize_image:
-            raise ValueError("`rescale_image=True` rescales the normalised image vector: it "
-                             "needs normalize_image=True (the deeper LSTM Q + norm I model).")
+            raise UserError("`rescale_image=True` rescales the normalised image vector: it "
+                            "needs normalize_image=True (the deeper LSTM Q + norm I model).")
         self.rescale_image = bool(rescale_image)
         if image_pooling not in IMAGE_POOLINGS:
-            raise ValueError(f"`image_pooling` must be one of {list(IMAGE_POOLINGS)}. Received: "
-                             f"image_pooling={image_pooling!r}")
+            raise UserError(f"`image_pooling` must be one of {list(IMAGE_POOLINGS)}. Received: "
+                            f"image_pooling={image_pooling!r}")
         self.image_pooling = image_pooling
         _check_sizes(vocabulary_size=vocabulary_size, num_answers=num_answers,
                      num_layers=num_layers, embedding_dim=embedding_dim, lstm_units=lstm_units,

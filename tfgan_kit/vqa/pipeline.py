@@ -16,6 +16,7 @@ from typing import Sequence
 import numpy as np
 import tensorflow as tf
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.vqa.text import Vocabulary
 
 __all__ = ["image_inputs", "encode_answers", "question_batches", "predict_answers"]
@@ -95,11 +96,11 @@ def _image_batches(qa_set, vocabulary, answer_list, max_length, batch_size, shuf
     """``question_batches`` with ``questions_per_image`` questions of each image per batch."""
     per_image = questions_per_image
     if not isinstance(per_image, int) or per_image < 1 or batch_size % per_image:
-        raise ValueError("`questions_per_image` must be a positive integer dividing the batch "
-                         f"size {batch_size}. Received: {per_image!r}")
+        raise UserError("`questions_per_image` must be a positive integer dividing the batch "
+                        f"size {batch_size}. Received: {per_image!r}")
     if shuffle_seed is None or not repeat:
-        raise ValueError("`questions_per_image` draws random questions for a training stream: "
-                         "pass `shuffle_seed` and `repeat=True` with it.")
+        raise UserError("`questions_per_image` draws random questions for a training stream: "
+                        "pass `shuffle_seed` and `repeat=True` with it.")
     labels = encode_answers(qa_set.answers, answer_list)
     keep = np.flatnonzero(labels >= 0)
     tokens = tf.constant(vocabulary.encode([qa_set.questions[i] for i in keep], max_length))

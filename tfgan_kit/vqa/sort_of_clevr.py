@@ -17,6 +17,8 @@ import dataclasses
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
+
 __all__ = ["IMAGE_SIZE", "COLOURS", "ANSWERS", "QUESTION_TYPES", "RELATIONAL_TYPES",
            "SortOfClevr", "answer", "generate", "render"]
 
@@ -133,11 +135,11 @@ def generate(num_images: int, questions_per_image: int = 20, seed: int = 0) -> S
         questions per image).
     """
     if not isinstance(num_images, int) or num_images < 1:
-        raise ValueError(f"`num_images` must be a positive integer. Received: {num_images!r}")
+        raise UserError(f"`num_images` must be a positive integer. Received: {num_images!r}")
     if not isinstance(questions_per_image, int) or questions_per_image < 2 or (
             questions_per_image % 2):
-        raise ValueError("`questions_per_image` must be a positive even number (half are "
-                         f"relational). Received: {questions_per_image!r}")
+        raise UserError("`questions_per_image` must be a positive even number (half are "
+                        f"relational). Received: {questions_per_image!r}")
     rng = np.random.default_rng(seed)
     colours = list(COLOURS)
     non_relational = [t for t in QUESTION_TYPES if t not in RELATIONAL_TYPES]

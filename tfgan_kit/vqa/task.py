@@ -24,6 +24,7 @@ from collections import Counter
 import keras
 import numpy as np
 
+from tfgan_kit.errors import UserError
 from tfgan_kit.optimizers import build_optimizer
 from tfgan_kit.registry import register_task
 from tfgan_kit.training.tasks import SupervisedTask
@@ -62,8 +63,8 @@ def build_sets(config):
         ValueError: for an unknown ``config.data.name``.
     """
     if config.data.name not in _SETS:
-        raise ValueError(f"Unknown VQA data {config.data.name!r} in `config.data.name`: valid "
-                         f"values are {sorted(_SETS)}.")
+        raise UserError(f"Unknown VQA data {config.data.name!r} in `config.data.name`: valid "
+                        f"values are {sorted(_SETS)}.")
     return _SETS[config.data.name](config.data)
 
 
@@ -74,8 +75,8 @@ def _encoder(model_config):
                            normalization=model_config.get("cnn_normalization", "batch"))
     if model_config.encoder == "features":
         return FeatureEncoder()
-    raise ValueError(f"Unknown image encoder {model_config.encoder!r} in `config.model.encoder`: "
-                     "valid values are ['cnn', 'features'].")
+    raise UserError(f"Unknown image encoder {model_config.encoder!r} in `config.model.encoder`: "
+                    "valid values are ['cnn', 'features'].")
 
 
 def _position_words(tokens: np.ndarray, count: int = 10):
@@ -112,8 +113,8 @@ def build_model(model_config, vocabulary: Vocabulary, num_answers: int, train_to
             units=model_config.units, embedding_dim=model_config.embedding_dim),
     }
     if model_config.name not in builders:
-        raise ValueError(f"Unknown VQA model {model_config.name!r} in `config.model.name`: "
-                         f"valid values are {sorted(builders)}.")
+        raise UserError(f"Unknown VQA model {model_config.name!r} in `config.model.name`: "
+                        f"valid values are {sorted(builders)}.")
     return builders[model_config.name](_encoder(model_config))
 
 

@@ -17,6 +17,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
+
 __all__ = ["PAD", "UNKNOWN", "tokenize", "Vocabulary", "top_answers"]
 
 PAD, UNKNOWN = "<pad>", "<unk>"
@@ -39,7 +41,7 @@ def tokenize(question: str) -> list[str]:
         Antol et al. 2015, Section 6 (questions as words for BoW Q and LSTM Q).
     """
     if not isinstance(question, str):
-        raise ValueError(f"A question must be a string. Received: {question!r}")
+        raise UserError(f"A question must be a string. Received: {question!r}")
     return _WORD.findall(question.lower())
 
 
@@ -59,8 +61,8 @@ class Vocabulary:
     def __init__(self, words: Sequence[str]):
         self.words = [PAD, UNKNOWN, *words]
         if len(set(self.words)) != len(self.words):
-            raise ValueError(f"Vocabulary words must be unique and not {PAD}/{UNKNOWN}. "
-                             f"Received: {list(words)}")
+            raise UserError(f"Vocabulary words must be unique and not {PAD}/{UNKNOWN}. "
+                            f"Received: {list(words)}")
         self.index = {w: i for i, w in enumerate(self.words)}
 
     @classmethod
@@ -100,6 +102,6 @@ def top_answers(answers: Iterable[str], k: int = 1000) -> list[str]:
         Antol et al. 2015, Section 6: the top 1000 answers cover 82.67% of the train+val answers.
     """
     if not isinstance(k, int) or k < 1:
-        raise ValueError(f"`k` must be a positive integer. Received: k={k!r}")
+        raise UserError(f"`k` must be a positive integer. Received: k={k!r}")
     counts = Counter(answers)
     return sorted(counts, key=lambda a: (-counts[a], a))[:k]

@@ -27,6 +27,8 @@ import os
 
 import numpy as np
 
+from tfgan_kit.errors import UserError
+
 __all__ = ["VQAv2Set", "read_vqa_v2", "read_features"]
 
 
@@ -77,28 +79,28 @@ def _load_json(path: str, key: str, fields: dict[str, type]) -> list[dict]:
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
     except json.JSONDecodeError as error:
-        raise ValueError(f"{path} is not valid json ({error.msg} at line {error.lineno}, column "
-                         f"{error.colno}): pass the official VQA {key} json (download it again "
-                         "if it was cut short).") from None
+        raise UserError(f"{path} is not valid json ({error.msg} at line {error.lineno}, column "
+                        f"{error.colno}): pass the official VQA {key} json (download it again "
+                        "if it was cut short).") from None
     except UnicodeDecodeError:
-        raise ValueError(f"{path} is not a json text file: pass the official VQA {key} "
-                         "json.") from None
+        raise UserError(f"{path} is not a json text file: pass the official VQA {key} "
+                        "json.") from None
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        raise ValueError(f"{path} is not a VQA {key} file: it has no {key!r} list.")
+        raise UserError(f"{path} is not a VQA {key} file: it has no {key!r} list.")
     entry = key[:-1]  # "question", "annotation"
     for index, record in enumerate(data[key]):
         if not isinstance(record, dict):
-            raise ValueError(f"{path}: {entry} {index} is a {type(record).__name__}, not an "
-                             f"object with {sorted(fields)}: fix or remove it.")
+            raise UserError(f"{path}: {entry} {index} is a {type(record).__name__}, not an "
+                            f"object with {sorted(fields)}: fix or remove it.")
         for field, kind in fields.items():
             value = record.get(field)
             if field not in record:
-                raise ValueError(f"{path}: {entry} {index} has no {field!r} field (every "
-                                 f"{entry} needs {sorted(fields)}): fix or remove it.")
+                raise UserError(f"{path}: {entry} {index} has no {field!r} field (every "
+                                f"{entry} needs {sorted(fields)}): fix or remove it.")
             if not isinstance(value, kind) or isinstance(value, bool):
-                raise ValueError(f"{path}: {entry} {index} has {field}={value!r}, not "
-                                 f"{'an integer' if kind is int else 'a string'}: fix or remove "
-                                 "it.")
+                raise UserError(f"{path}: {entry} {index} has {field}={value!r}, not "
+                                f"{'an integer' if kind is int else 'a string'}: fix or remove "
+                                "it.")
     return data[key]
 
 
@@ -114,12 +116,12 @@ def read_features(path: str) -> tuple[np.ndarray, np.ndarray]:
     if os.path.isdir(path):
         names = sorted(n for n in os.listdir(path) if n.endswith(".npy"))
         if not names:
-            raise ValueError(f"{path} holds no <image_id>.npy feature files.")
+            raise UserError(f"{path} holds no <image_id>.npy feature files.")
         try:
             ids = np.array([int(n[:-4]) for n in names], np.int64)
         except ValueError:
-            raise ValueError(f"The .npy files of {path} must be named <image_id>.npy "
-                             f"(an integer). Received e.g. {names[0]!r}") from None
+            raise UserError(f"The .npy files of {path} must be named <image_id>.npy "
+                            f"(an integer). Received e.g. {names[0]!r}") from None
         return ids, np.stack([np.load(os.path.join(path, n)) for n in names]).astype(np.float32)
     if path.endswith(".npz"):
         with np.load(path) as data:
@@ -130,14 +132,14 @@ def read_features(path: str) -> tuple[np.ndarray, np.ndarray]:
         with h5py.File(path, "r") as data:
             arrays = {k: data[k][()] for k in data.keys()}
     else:
-        raise ValueError(f"Unknown features file type: {path}: pass an .npz, an .h5/.hdf5 or a "
-                         "folder of <image_id>.npy files.")
+        raise UserError(f"Unknown features file type: {path}: pass an .npz, an .h5/.hdf5 or a "
+                        "folder of <image_id>.npy files.")
     if "image_ids" not in arrays or "features" not in arrays:
-        raise ValueError(f"{path} must hold `image_ids` and `features`. Received: "
-                         f"{sorted(arrays)}")
+        raise UserError(f"{path} must hold `image_ids` and `features`. Received: "
+                        f"{sorted(arrays)}")
     if len(arrays["image_ids"]) != len(arrays["features"]):
-        raise ValueError(f"{path}: {len(arrays['image_ids'])} image_ids but "
-                         f"{len(arrays['features'])} feature rows.")
+        raise UserError(f"{path}: {len(arrays['image_ids'])} image_ids but "
+                        f"{len(arrays['features'])} feature rows.")
     return arrays["image_ids"].astype(np.int64), arrays["features"].astype(np.float32)
 
 
@@ -170,21 +172,21 @@ def read_vqa_v2(questions_path: str, annotations_path: str | None,
             answers = a.get("answers", [])
             if not isinstance(answers, list) or not all(
                     isinstance(x, dict) and "answer" in x for x in answers):
-                raise ValueError(f"{annotations_path}: annotation {index} has malformed "
-                                 "'answers' (expected a list of {'answer': ...} objects): fix "
-                                 "or remove it.")
+                raise UserError(f"{annotations_path}: annotation {index} has malformed "
+                                "'answers' (expected a list of {'answer': ...} objects): fix "
+                                "or remove it.")
         annotations = {a["question_id"]: a for a in records}
     image_ids, features = read_features(features_path)
     row = {int(i): r for r, i in enumerate(image_ids)}
     missing = sorted({q["image_id"] for q in questions} - set(row))
     if missing:
-        raise ValueError(f"{features_path} has no features for image ids {missing[:5]} "
-                         f"({len(missing)} images): extract features for every image of "
-                         f"{questions_path}.")
+        raise UserError(f"{features_path} has no features for image ids {missing[:5]} "
+                        f"({len(missing)} images): extract features for every image of "
+                        f"{questions_path}.")
     for q in questions:
         if annotations and q["question_id"] not in annotations:
-            raise ValueError(f"Question {q['question_id']} has no annotation in "
-                             f"{annotations_path}: pass the annotations of the same split.")
+            raise UserError(f"Question {q['question_id']} has no annotation in "
+                            f"{annotations_path}: pass the annotations of the same split.")
     notes = [annotations.get(q["question_id"], {}) for q in questions]
     return VQAv2Set(
         images=features,

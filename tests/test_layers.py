@@ -51,10 +51,7 @@ LAYERS = {
 }
 
 #: Upward imports that remain, each with the reason (an empty dict when there are none).
-KNOWN_UPWARD = {
-    ("tfgan_kit.vqa.task", "tfgan_kit.training.tasks"):
-        "tasks still have their own loop in training.tasks; the one trainer removes it",
-}
+KNOWN_UPWARD: dict = {}
 
 
 def layer(module: str) -> int:

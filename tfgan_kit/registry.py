@@ -12,7 +12,7 @@ import cycle.
   resumable epoch stream's ``epochs``, ``start_epoch``, ``steps_per_epoch``);
 * net builder, keyed by (family, role): ``builder(model_config, spec) -> keras.Model``, e.g.
   ``("dcgan", "generator")``;
-* task builder: ``builder(config) -> tfgan_kit.training.tasks.SupervisedTask`` for experiments
+* task builder: ``builder(config) -> tfgan_kit.types.SupervisedTask`` for experiments
   that are plain supervised ``keras.Model``s rather than adversarial schemes (a config with a
   ``task`` entry instead of ``scheme``; e.g. ``"vqa"``, registered by ``tfgan_kit.vqa.task``).
 """

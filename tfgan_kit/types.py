@@ -1,4 +1,5 @@
-"""What a scheme hands the outside world: serving endpoints and the picture of its samples.
+"""What a scheme or task hands the outside world: serving endpoints, the picture of its samples, and
+a supervised task's declaration.
 
 A scheme declares these; ``tfgan_kit.export``, ``python -m tfgan_kit.sample`` and the
 ``SampleGrid`` callback use them, so a scheme of any shape (two generators, an image input, a
@@ -15,12 +16,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable
 
+import keras
 import numpy as np
 import tensorflow as tf
 
 from tfgan_kit.errors import UserError
 
-__all__ = ["Endpoint", "Picture"]
+__all__ = ["Endpoint", "Picture", "SupervisedTask"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,3 +62,25 @@ class Picture:
     def __post_init__(self):
         if (self.images is None) == (self.points is None):
             raise UserError("A Picture holds exactly one of `images` and `points`.")
+
+
+@dataclasses.dataclass
+class SupervisedTask:
+    """What a task builder (:func:`tfgan_kit.registry.register_task`) hands the trainer.
+
+    Args:
+        model: the compiled ``keras.Model`` (built inside the strategy scope).
+        train: the endless, shuffled, seeded, batched training stream of ``(inputs, targets)``.
+        steps_per_epoch: batches per epoch.
+        report: ``report(model) -> dict`` of figures measured after training (held-out
+            accuracy, ...), printed and written to ``report.json``.
+        export: ``export(model, export_dir) -> export_dir`` writes the SavedModel.
+        paper: the paper the model implements, for the banner.
+    """
+
+    model: keras.Model
+    train: tf.data.Dataset
+    steps_per_epoch: int
+    report: Callable[[keras.Model], dict]
+    export: Callable[[keras.Model, str], str]
+    paper: str = ""

@@ -14,7 +14,6 @@ from tfgan_kit.training.callbacks import (
 from tfgan_kit.training.checkpoints import CorruptCheckpointError, RunCheckpoint, latest_readable
 from tfgan_kit.training.trainer import TrainingInterrupted, train_and_evaluate
 from tfgan_kit.training.workdir import WorkdirLock
-from tfgan_kit.training.tasks import SupervisedTask, train_task
 from tfgan_kit.training.precision import detect_precision, resolve_precision
 
 __all__ = [
@@ -29,8 +28,6 @@ __all__ = [
     "WorkdirLock",
     "latest_readable",
     "train_and_evaluate",
-    "SupervisedTask",
-    "train_task",
     "detect_precision",
     "resolve_precision",
 ]

@@ -56,6 +56,35 @@ def check_decay_start(start_epoch, epochs: int) -> int:
     return int(start_epoch)
 
 
+def model_optimizers(model) -> dict:
+    """Optimizer name -> optimizer: a scheme's ``model.optimizers``, or ``{"optimizer":
+    model.optimizer}`` for a plain ``keras.Model`` (a task)."""
+    optimizers = getattr(model, "optimizers", None)
+    if isinstance(optimizers, Mapping):
+        return dict(optimizers)
+    return {"optimizer": model.optimizer}
+
+
+def config_learning_rates(config, model) -> dict[str, float]:
+    """Optimizer name -> the config's learning rate (``config.train.<name>_optimizer``, or
+    ``config.train.optimizer`` for a task), for the optimizers whose config gives a number."""
+    rates = {}
+    for name in model_optimizers(model):
+        key = name if name == "optimizer" else f"{name}_optimizer"
+        rate = dict(config.train[key]).get("learning_rate")
+        if isinstance(rate, numbers.Real) and not isinstance(rate, bool):
+            rates[name] = float(rate)
+    return rates
+
+
+def apply_learning_rates(model, config) -> None:
+    """Sets each optimizer's learning rate from the config (a restored checkpoint holds the old
+    one). Other hyperparameters (``beta_1``, ...) are not checkpointed and come from the config."""
+    optimizers = model_optimizers(model)
+    for name, rate in config_learning_rates(config, model).items():
+        set_learning_rate(optimizers[name], rate)
+
+
 class LinearLearningRateDecay(keras.callbacks.Callback):
     """Sets every optimizer's rate to ``base * linear_decay_factor(epoch, ...)`` each epoch.
 
@@ -77,10 +106,7 @@ class LinearLearningRateDecay(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch: int, logs=None):
         factor = linear_decay_factor(epoch, self.start_epoch, self.epochs)
-        optimizers = getattr(self.model, "optimizers", None)
-        if not isinstance(optimizers, Mapping):  # a plain keras.Model (a task): one optimizer
-            optimizers = {"optimizer": self.model.optimizer}
-        for name, optimizer in optimizers.items():
+        for name, optimizer in model_optimizers(self.model).items():
             if name in self.base_rates:
                 set_learning_rate(optimizer, self.base_rates[name] * factor)
 
@@ -95,10 +121,5 @@ def learning_rate_decay(config, model) -> list[keras.callbacks.Callback]:
     start = config.train.get("decay_start_epoch")
     if start is None:
         return []
-    if isinstance(getattr(model, "optimizers", None), Mapping):
-        specs = {name: config.train[f"{name}_optimizer"] for name in model.optimizers}
-    else:
-        specs = {"optimizer": config.train.optimizer}
-    rates = {name: dict(spec).get("learning_rate") for name, spec in specs.items()}
-    return [LinearLearningRateDecay({n: r for n, r in rates.items() if r is not None}, start,
+    return [LinearLearningRateDecay(config_learning_rates(config, model), start,
                                     config.train.epochs)]

@@ -1,15 +1,15 @@
-"""Supervised tasks: plain ``keras.Model``s (VQA, ...) trained by ``train.py`` beside the schemes.
+"""Supervised tasks (VQA, ...): plain ``keras.Model``s trained by the one trainer beside the schemes.
 
 A config with a ``task`` entry (instead of ``scheme``) names a builder registered with
-:func:`tfgan_kit.registry.register_task`; the builder returns a :class:`SupervisedTask` (a
-compiled model, its training stream, how to report and export it), and :func:`train_task` runs
-it: workdir lock, saved config and crash-safe checkpoints as for schemes (one checkpoint per
-completed epoch under ``workdir/checkpoints``, :mod:`tfgan_kit.training.checkpoints`), the
-schemes' optional
-linear learning-rate decay (``config.train.decay_start_epoch``), TensorBoard, the per-epoch
-logs in ``history.json``, the final weights in ``model.weights.h5``, the task's report (printed
-and written to ``report.json``) and, with ``export_dir``, its SavedModel. The adversarial
-scheme contract is untouched: nothing here is an ``AdversarialModel``.
+:func:`tfgan_kit.registry.register_task`; the builder returns a
+:class:`tfgan_kit.types.SupervisedTask` (a compiled model, its training stream, how to report
+and export it). :class:`TaskRun` tells :func:`tfgan_kit.training.train_and_evaluate` what is
+particular to a task: its config check, its callbacks (the schemes' optional learning-rate
+decay, NaN guard, TensorBoard, the per-epoch logs in ``history.json``) and its outputs (the
+final weights in ``model.weights.h5``, the task's report printed and written to
+``report.json``, its SavedModel). Everything else — workdir lock, config record and
+reconciliation on resume, crash-safe checkpoints (the model's variables in order), Ctrl-C and
+NaN handling — is the schemes' loop.
 
 Reference: the flax ``train_and_evaluate`` split (the entry point parses flags, the library
 trains).
@@ -17,11 +17,8 @@ trains).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
-import time
-from typing import Callable
 
 import keras
 import tensorflow as tf
@@ -31,37 +28,12 @@ from tfgan_kit.errors import UserError
 from tfgan_kit.files import write_atomically, write_text_atomically
 from tfgan_kit.optimizers import check_learning_rate
 from tfgan_kit.training.callbacks import NaNGuard
-from tfgan_kit.training.checkpoints import RunCheckpoint, checkpoint_config, latest_readable
 from tfgan_kit.training.schedules import check_decay_start, learning_rate_decay
-from tfgan_kit.training.workdir import WorkdirLock, config_json, reconcile_config, write_config
-from tfgan_kit.training.workdir import write_json_tree
 
-__all__ = ["SupervisedTask", "train_task", "is_task_config"]
+__all__ = ["TaskRun", "check_task_config", "is_task_config"]
 
 TASK_TRAIN_KEYS = {"batch_size", "epochs", "steps_per_epoch", "optimizer", "jit_compile",
                    "verbose", "decay_start_epoch"}
-
-
-@dataclasses.dataclass
-class SupervisedTask:
-    """What a task builder hands :func:`train_task`.
-
-    Args:
-        model: the compiled ``keras.Model`` (built inside the strategy scope).
-        train: the endless, shuffled, batched training stream of ``(inputs, targets)``.
-        steps_per_epoch: batches per epoch.
-        report: ``report(model) -> dict`` of figures measured after training (held-out
-            accuracy, ...), printed and written to ``report.json``.
-        export: ``export(model, export_dir) -> export_dir`` writes the SavedModel.
-        paper: the paper the model implements, for the banner.
-    """
-
-    model: keras.Model
-    train: tf.data.Dataset
-    steps_per_epoch: int
-    report: Callable[[keras.Model], dict]
-    export: Callable[[keras.Model, str], str]
-    paper: str = ""
 
 
 def is_task_config(config) -> bool:
@@ -129,107 +101,63 @@ def _check_legacy_backup(checkpoints: str) -> None:
                         "start the run afresh, or pass a new --workdir.")
 
 
-def _apply_learning_rate(model: keras.Model, config) -> None:
-    """The config's learning rate on a restored optimizer (the checkpoint holds the old one)."""
-    rate = dict(config.train.optimizer).get("learning_rate")
-    if isinstance(rate, (int, float)) and not isinstance(rate, bool):
-        model.optimizer.learning_rate = float(rate)
+class TaskRun:
+    """What the trainer's loop needs of a supervised task (see the module docstring)."""
 
+    by_order = True  # the model's variables and the optimizer's slots, saved as ordered lists
 
-def train_task(config, workdir: str, strategy: tf.distribute.Strategy | None = None,
-               export_dir: str | None = None) -> keras.Model:
-    """Trains the config's supervised task with ``model.fit``, resuming from ``workdir``.
+    def __init__(self, config):
+        self.config = config
+        self.task = None
 
-    Resume works as for the schemes: the newest readable checkpoint (model, optimizer, epoch,
-    the config it was trained under) is found from the checkpoint files; the config is compared
-    with the checkpoint's; the training stream continues at the restored epoch's first batch; a
-    finished run trains nothing; Ctrl-C and a NaN loss keep the last completed epoch.
+    def check_config(self) -> None:
+        check_task_config(self.config)
 
-    Args:
-        config: a task config (``task``, ``seed``, ``data``, ``model``, ``train``).
-        workdir: output and resume folder.
-        strategy: a ``tf.distribute.Strategy``; ``None`` uses the default strategy.
-        export_dir: if given, the task's SavedModel is written there.
+    def precision(self) -> tuple[str, str]:
+        """The caller's dtype policy: a task config has no ``train.precision``."""
+        return keras.config.dtype_policy().name, "the caller's policy (tasks set none)"
 
-    Returns:
-        The trained model.
-
-    Raises:
-        ValueError: for a bad config, path or checkpoint, a config change that cannot be
-            resumed, or a workdir in use by another run.
-        tfgan_kit.training.NonFiniteLossError: when the loss diverges.
-        tfgan_kit.training.TrainingInterrupted: on Ctrl-C.
-    """
-    from tfgan_kit.training.trainer import TrainingInterrupted, check_paths, saved_run_config
-
-    strategy = strategy or tf.distribute.get_strategy()
-    with strategy.scope():
-        check_task_config(config)
-    check_paths(workdir, export_dir)
-    os.makedirs(workdir, exist_ok=True)
-    checkpoints = os.path.join(workdir, "checkpoints")
-    config_path = os.path.join(workdir, "config.json")
-    verbose = config.train.get("verbose", "auto")
-    verbosity = 2 if verbose == "auto" else int(verbose)
-    with WorkdirLock(workdir):
+    def check_workdir(self, checkpoints: str) -> None:
         _check_legacy_backup(checkpoints)
-        checkpoint_path, start_epoch = latest_readable(checkpoints)
-        saved = saved_run_config(checkpoint_path, config_path)
-        applied = reconcile_config(config, saved, workdir)
-        if applied and verbosity:
-            print("resuming with changed settings: " + "; ".join(applied), flush=True)
-        keras.utils.set_random_seed(config.seed)
+
+    def check_resume(self, saved: dict | None, workdir: str) -> None:
+        """Nothing beyond the config comparison."""
+
+    def build(self, start_epoch: int, strategy) -> tuple[keras.Model, tf.data.Dataset, int]:
+        keras.utils.set_random_seed(self.config.seed)
         with strategy.scope():
-            task = registry.get_task(config.task)(config)
-        with strategy.scope():  # the optimizer is built (all its slots) inside the scope
-            checkpoint = RunCheckpoint(checkpoints, config_json=config_json(config),
-                                       by_order=True)
-            checkpoint.attach(task.model)
-        if checkpoint_path is not None:
-            checkpoint.restore(task.model, checkpoint_path)
-            _apply_learning_rate(task.model, config)
-        epochs = config.train.epochs
-        if start_epoch < epochs:
-            write_config(config, config_path)
-        elif saved is not None and not os.path.exists(config_path):
-            write_json_tree(checkpoint_config(checkpoint_path), config_path)
-        if verbosity:
-            status = ("fresh run" if not start_epoch else
-                      f"resuming after epoch {start_epoch}" if start_epoch < epochs else
-                      f"complete: {start_epoch} epochs done")
-            print(f"task {config.task}: {type(task.model).__name__} ({task.paper}), "
-                  f"{task.model.count_params():,} parameters, {task.steps_per_epoch} steps x "
-                  f"{epochs} epochs, batch {config.train.batch_size}; {workdir} ({status})",
-                  flush=True)
-            if start_epoch > epochs:
-                print(f"note: the run in {workdir} has {start_epoch} epochs done, more than "
-                      f"config.train.epochs={epochs}: nothing to train; its config.json still "
-                      "records the run as trained.", flush=True)
-        weights_path = os.path.join(workdir, "model.weights.h5")
+            self.task = registry.get_task(self.config.task)(self.config)
+        task = self.task
+        # The stream is seeded: skipping the epochs done continues it where they ended.
+        return task.model, task.train.skip(start_epoch * task.steps_per_epoch), task.steps_per_epoch
+
+    def check_restored(self, model, checkpoint_path: str, start_epoch: int, steps: int) -> None:
+        """The epoch count is the checkpoint's own (no step counter to compare)."""
+
+    def banner(self, model, strategy, workdir: str, steps: int, start_epoch: int,
+               precision_reason: str) -> str:
+        epochs = self.config.train.epochs
+        status = ("fresh run" if not start_epoch else
+                  f"resuming after epoch {start_epoch}" if start_epoch < epochs else
+                  f"complete: {start_epoch} epochs done")
+        return (f"task {self.config.task}: {type(model).__name__} ({self.task.paper}), "
+                f"{model.count_params():,} parameters, {steps} steps x {epochs} epochs, batch "
+                f"{self.config.train.batch_size}; {workdir} ({status})")
+
+    def callbacks(self, model, workdir: str, checkpoint) -> list[keras.callbacks.Callback]:
+        return [*learning_rate_decay(self.config, model), NaNGuard(),
+                keras.callbacks.TensorBoard(os.path.join(workdir, "tensorboard")),
+                _History(os.path.join(workdir, "history.json")), checkpoint]
+
+    def finish(self, model, workdir: str, export_dir: str | None, history, elapsed,
+               trained: int, verbosity: int) -> None:
+        del history
         report_path = os.path.join(workdir, "report.json")
-        trained = start_epoch < epochs
         if trained:
-            started = time.perf_counter()
-            # The stream is seeded: skipping the epochs done continues it where they ended.
-            stream = task.train.skip(start_epoch * task.steps_per_epoch)
-            try:
-                task.model.fit(stream, epochs=epochs, initial_epoch=start_epoch,
-                               steps_per_epoch=task.steps_per_epoch, verbose=verbosity,
-                               callbacks=[*learning_rate_decay(config, task.model), NaNGuard(),
-                                          keras.callbacks.TensorBoard(
-                                              os.path.join(workdir, "tensorboard")),
-                                          _History(os.path.join(workdir, "history.json")),
-                                          checkpoint])
-            except KeyboardInterrupt:
-                done = latest_readable(checkpoints)[1]
-                raise TrainingInterrupted(
-                    f"interrupted in epoch {done + 1}; rerun the same command to resume from "
-                    f"the end of epoch {done}.") from None
-            elapsed = time.perf_counter() - started
-            write_atomically(weights_path, task.model.save_weights)
+            write_atomically(os.path.join(workdir, "model.weights.h5"), model.save_weights)
         if trained or not os.path.exists(report_path):
-            report = ({"train_seconds": round(elapsed, 1)} if trained else {})
-            report.update(task.report(task.model))
+            report = {"train_seconds": round(elapsed, 1)} if trained else {}
+            report.update(self.task.report(model))
             _write_json(report, report_path)
         else:
             with open(report_path) as f:
@@ -237,7 +165,6 @@ def train_task(config, workdir: str, strategy: tf.distribute.Strategy | None = N
         if verbosity:
             print("report: " + json.dumps(report), flush=True)
         if export_dir:
-            task.export(task.model, export_dir)
+            self.task.export(model, export_dir)
             if verbosity:
                 print(f"exported serving_default to {export_dir}", flush=True)
-    return task.model

@@ -29,15 +29,16 @@ from tfgan_kit.errors import UserError
 from tfgan_kit.export import export_model
 from tfgan_kit.files import write_atomically
 from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
-from tfgan_kit.optimizers import check_learning_rate, set_learning_rate
+from tfgan_kit.optimizers import check_learning_rate
 from tfgan_kit.preflight import check_export_dir, check_workdir
 from tfgan_kit.training.callbacks import ModeCoverageLog, NaNGuard, ProgressFigures, SampleGrid
 from tfgan_kit.training.precision import check_precision, config_precision
 from tfgan_kit.training.precision import check_resume_precision, dtype_policy
-from tfgan_kit.training.schedules import check_decay_start, learning_rate_decay
+from tfgan_kit.training.schedules import apply_learning_rates, check_decay_start
+from tfgan_kit.training.schedules import learning_rate_decay
 from tfgan_kit.training.checkpoints import RunCheckpoint, checkpoint_config, latest_readable
 from tfgan_kit.training.report import banner_lines, summary_lines
-from tfgan_kit.training.tasks import is_task_config, train_task
+from tfgan_kit.training.tasks import TaskRun, is_task_config
 from tfgan_kit.training.workdir import WorkdirLock, config_json, flat_config, read_config
 from tfgan_kit.training.workdir import reconcile_config, write_config, write_json_tree
 
@@ -257,17 +258,6 @@ class TrainingInterrupted(RuntimeError):
     """Ctrl-C during ``fit``: nothing half-written; the message says where the run stands."""
 
 
-def apply_learning_rates(model, config) -> None:
-    """Sets each optimizer's learning rate from the config (a restored checkpoint holds the old one).
-
-    Other hyperparameters (``beta_1``, ...) are not checkpointed and already come from the config.
-    """
-    for name, optimizer in model.optimizers.items():
-        rate = dict(config.train[f"{name}_optimizer"]).get("learning_rate")
-        if isinstance(rate, (int, float)) and not isinstance(rate, bool):
-            set_learning_rate(optimizer, rate)
-
-
 def save_model(model, path: str) -> None:
     """``model.save`` to a temporary file renamed over ``path``: never a half-written file."""
     write_atomically(path, model.save)
@@ -300,83 +290,71 @@ def train_and_evaluate(config, workdir: str, strategy: tf.distribute.Strategy | 
             stays).
         TrainingInterrupted: on Ctrl-C (the last completed epoch's checkpoint stays).
     """
-    if is_task_config(config):  # a supervised task (registry.register_task), not a scheme
-        return train_task(config, workdir, strategy, export_dir)
     strategy = strategy or tf.distribute.get_strategy()
+    run = TaskRun(config) if is_task_config(config) else SchemeRun(config)
     with strategy.scope():
-        check_config(config)
+        run.check_config()
     check_paths(workdir, export_dir)
-    policy, reason = config_precision(config)
+    policy, reason = run.precision()
     with dtype_policy(policy):  # before the nets are built; the caller's policy is restored
-        return _train_scheme(config, workdir, strategy, export_dir, reason)
+        return _train(run, config, workdir, strategy, export_dir, reason)
 
 
-def _train_scheme(config, workdir: str, strategy: tf.distribute.Strategy,
-                  export_dir: str | None, precision_reason: str) -> keras.Model:
-    """:func:`train_and_evaluate` of a scheme config, under the run's dtype policy."""
-    os.makedirs(workdir, exist_ok=True)
-    paths = workdir_paths(workdir)
-    with WorkdirLock(workdir):
-        checkpoint_path, start_epoch = latest_readable(paths["checkpoints"])
-        saved = saved_run_config(checkpoint_path, paths["config"])
-        if checkpoint_path is not None:
-            check_resume_precision((saved or {}).get("train.precision"),
-                                   keras.config.dtype_policy().name, workdir)
-        applied = reconcile_config(config, saved, workdir)
-        if applied:
-            print("resuming with changed settings: " + "; ".join(applied))
-        spec = build_data(config, start_epoch)
-        steps = steps_per_epoch(config, spec)
+class SchemeRun:
+    """What :func:`_train` needs of an adversarial scheme: its config check and precision, the
+    data spec and the compiled scheme, the callbacks (samples, coverage, progress figures), and
+    at the end ``model.keras``, the export of its serving endpoints and the summary."""
+
+    by_order = False  # the scheme's variables are saved by their object graph
+
+    def __init__(self, config):
+        self.config = config
+        self.spec = None
+
+    def check_config(self) -> None:
+        check_config(self.config)
+
+    def check_workdir(self, checkpoints: str) -> None:
+        """Nothing to refuse: every scheme checkpoint layout so far is resumable."""
+
+    def precision(self) -> tuple[str, str]:
+        return config_precision(self.config)
+
+    def check_resume(self, saved: dict | None, workdir: str) -> None:
+        check_resume_precision((saved or {}).get("train.precision"),
+                               keras.config.dtype_policy().name, workdir)
+
+    def build(self, start_epoch: int, strategy) -> tuple[keras.Model, tf.data.Dataset, int]:
+        config = self.config
+        self.spec = build_data(config, start_epoch)
+        steps = steps_per_epoch(config, self.spec)
         keras.utils.set_random_seed(config.seed)  # initial weights are a function of the seed
         with strategy.scope():
-            model = build_scheme(config, spec)
+            model = build_scheme(config, self.spec)
         model.steps_per_execution = steps_per_call(config, steps, strategy)  # before fit
-        check_batches(model, spec, config)
-        checkpoint = RunCheckpoint(paths["checkpoints"], config_json=config_json(config))
-        if checkpoint_path is not None:
-            checkpoint.restore(model, checkpoint_path)
-            if model.steps_done() != start_epoch * steps:
-                raise UserError(
-                    f"{checkpoint_path} is inconsistent: {start_epoch} epochs of {steps} steps "
-                    f"but {model.steps_done()} steps recorded. Move {paths['checkpoints']} "
-                    "away to start afresh."
-                )
-            apply_learning_rates(model, config)
-        if start_epoch < config.train.epochs:  # only now: a failed restore keeps the old record
-            write_config(config, paths["config"])
-        else:  # nothing to train: the record stays the one of the checkpoint
-            if saved is not None and not os.path.exists(paths["config"]):
-                write_json_tree(checkpoint_config(checkpoint_path), paths["config"])
-            if start_epoch > config.train.epochs:
-                say(f"note: the run in {workdir} has {start_epoch} epochs done, more than "
-                    f"config.train.epochs={config.train.epochs}: nothing to train; its "
-                    "config.json still records the run as trained.")
-        verbosity = progress_verbosity(config.train.get("verbose", "auto"))
-        if verbosity:  # verbose 0 is silent, as in Keras: no banner, no summary
-            say(banner_lines(config, model, spec, strategy, workdir, steps, start_epoch,
-                             precision_reason=precision_reason))
-        history, elapsed, trained = None, None, 0
-        if start_epoch < config.train.epochs:
-            started = time.perf_counter()
-            try:
-                history = model.fit(
-                    spec.dataset,
-                    epochs=config.train.epochs,
-                    initial_epoch=start_epoch,
-                    steps_per_epoch=steps,
-                    callbacks=build_callbacks(config, model, workdir, spec, checkpoint),
-                    verbose=verbosity,
-                    shuffle=False,  # the stream is already shuffled, per epoch and seeded
-                )
-            except KeyboardInterrupt:
-                done = latest_readable(paths["checkpoints"])[1]
-                raise TrainingInterrupted(
-                    f"interrupted at epoch {done + 1} (step {model.steps_done()}); rerun the "
-                    f"same command to resume from the end of epoch {done}."
-                ) from None
-            elapsed, trained = time.perf_counter() - started, config.train.epochs - start_epoch
-        if trained or not os.path.exists(paths["model"]):
-            save_model(model, paths["model"])
+        check_batches(model, self.spec, config)
+        return model, self.spec.dataset, steps
+
+    def check_restored(self, model, checkpoint_path: str, start_epoch: int, steps: int) -> None:
+        if model.steps_done() != start_epoch * steps:
+            raise UserError(
+                f"{checkpoint_path} is inconsistent: {start_epoch} epochs of {steps} steps but "
+                f"{model.steps_done()} steps recorded. Move {os.path.dirname(checkpoint_path)} "
+                "away to start afresh.")
+
+    def banner(self, model, strategy, workdir: str, steps: int, start_epoch: int,
+               precision_reason: str) -> list[str]:
+        return banner_lines(self.config, model, self.spec, strategy, workdir, steps, start_epoch,
+                            precision_reason=precision_reason)
+
+    def callbacks(self, model, workdir: str, checkpoint) -> list[keras.callbacks.Callback]:
+        return build_callbacks(self.config, model, workdir, self.spec, checkpoint)
+
+    def finish(self, model, workdir: str, export_dir: str | None, history, elapsed, trained: int,
+               verbosity: int) -> None:
+        path = workdir_paths(workdir)["model"]
+        if trained or not os.path.exists(path):
+            save_model(model, path)
         if export_dir:
             if verbosity:
                 say(f"exporting the serving endpoints to {export_dir} ...")
@@ -386,6 +364,67 @@ def _train_scheme(config, workdir: str, strategy: tf.distribute.Strategy,
                 say(f"exported {', '.join(model.serving_endpoints())} in "
                     f"{time.perf_counter() - started:.1f} s")
         if verbosity:
-            say(summary_lines(config, model, spec, workdir, export_dir, history, elapsed,
-                              trained))
+            say(summary_lines(self.config, model, self.spec, workdir, export_dir, history,
+                              elapsed, trained))
+
+
+def _train(run, config, workdir: str, strategy: tf.distribute.Strategy, export_dir: str | None,
+           precision_reason: str) -> keras.Model:
+    """The one training loop of :func:`train_and_evaluate`, for a scheme or a task (``run``),
+    under the run's dtype policy."""
+    os.makedirs(workdir, exist_ok=True)
+    paths = workdir_paths(workdir)
+    verbosity = progress_verbosity(config.train.get("verbose", "auto"))
+    with WorkdirLock(workdir):
+        run.check_workdir(paths["checkpoints"])
+        checkpoint_path, start_epoch = latest_readable(paths["checkpoints"])
+        saved = saved_run_config(checkpoint_path, paths["config"])
+        if checkpoint_path is not None:
+            run.check_resume(saved, workdir)
+        applied = reconcile_config(config, saved, workdir)
+        if applied:  # printed even at verbose 0: the run differs from the one on disk
+            say("resuming with changed settings: " + "; ".join(applied))
+        model, dataset, steps = run.build(start_epoch, strategy)
+        with strategy.scope():  # a by-order checkpoint builds the optimizer's slots here
+            checkpoint = RunCheckpoint(paths["checkpoints"], config_json=config_json(config),
+                                       by_order=run.by_order)
+            if run.by_order:
+                checkpoint.attach(model)
+        if checkpoint_path is not None:
+            checkpoint.restore(model, checkpoint_path)
+            run.check_restored(model, checkpoint_path, start_epoch, steps)
+            apply_learning_rates(model, config)
+        epochs = config.train.epochs
+        if start_epoch < epochs:  # only now: a failed restore keeps the old record
+            write_config(config, paths["config"])
+        elif saved is not None and not os.path.exists(paths["config"]):
+            write_json_tree(checkpoint_config(checkpoint_path), paths["config"])
+        if start_epoch > epochs:  # printed even at verbose 0, as the changed settings
+            say(f"note: the run in {workdir} has {start_epoch} epochs done, more than "
+                f"config.train.epochs={epochs}: nothing to train; its config.json still "
+                "records the run as trained.")
+        if verbosity:  # verbose 0 is silent, as in Keras: no banner, no summary
+            say(run.banner(model, strategy, workdir, steps, start_epoch, precision_reason))
+        history, elapsed, trained = None, None, 0
+        if start_epoch < epochs:
+            started = time.perf_counter()
+            try:
+                history = model.fit(
+                    dataset,
+                    epochs=epochs,
+                    initial_epoch=start_epoch,
+                    steps_per_epoch=steps,
+                    callbacks=run.callbacks(model, workdir, checkpoint),
+                    verbose=verbosity,
+                    shuffle=False,  # the stream is already shuffled, per epoch and seeded
+                )
+            except KeyboardInterrupt:
+                done = latest_readable(paths["checkpoints"])[1]
+                step = (f" (step {model.steps_done()})" if hasattr(model, "steps_done") else "")
+                raise TrainingInterrupted(
+                    f"interrupted at epoch {done + 1}{step}; rerun the same command to resume "
+                    f"from the end of epoch {done}."
+                ) from None
+            elapsed, trained = time.perf_counter() - started, epochs - start_epoch
+        run.finish(model, workdir, export_dir, history, elapsed, trained, verbosity)
     return model

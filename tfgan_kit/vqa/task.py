@@ -27,7 +27,7 @@ import numpy as np
 from tfgan_kit.errors import UserError
 from tfgan_kit.optimizers import build_optimizer
 from tfgan_kit.registry import register_task
-from tfgan_kit.training.tasks import SupervisedTask
+from tfgan_kit.types import SupervisedTask
 from tfgan_kit.vqa import sort_of_clevr
 from tfgan_kit.vqa.accuracy import vqa_accuracy
 from tfgan_kit.vqa.dan import RDAN

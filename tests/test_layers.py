@@ -150,3 +150,15 @@ def test_library_packages_load_no_trainer_and_no_scheme():
     assert [line.split()[0] for line in lines] == LIBRARY_PACKAGES
     loaded = [line for line in lines if len(line.split()) > 1]
     assert not loaded, f"the first line names the package that loaded them: {loaded[0]}"
+
+
+def test_no_module_imports_a_private_name_of_another():
+    private = []
+    for module, path in package_modules():
+        with open(path) as f:
+            tree = ast.parse(f.read(), path)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tfgan_kit"):
+                private += [f"{module}: from {node.module} import {alias.name}"
+                            for alias in node.names if alias.name.startswith("_")]
+    assert not private, "\n".join(private)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numbers
 
-__all__ = ["UserError", "check_positive_number"]
+__all__ = ["UserError", "check_positive_ints", "check_positive_number"]
 
 
 class UserError(ValueError):
@@ -27,3 +27,14 @@ def check_positive_number(name: str, value) -> float:
     if not isinstance(value, numbers.Real) or isinstance(value, bool) or not value > 0:
         raise UserError(f"`{name}` must be a positive number. Received: {name}={value!r}")
     return float(value)
+
+
+def check_positive_ints(**values) -> None:
+    """Checks that every keyword's value is a positive integer (not a bool).
+
+    Raises:
+        UserError: naming the first keyword whose value is not.
+    """
+    for name, value in values.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise UserError(f"`{name}` must be a positive integer. Received: {name}={value!r}")

@@ -34,7 +34,7 @@ import os
 import numpy as np
 import tensorflow as tf
 
-from tfgan_kit.data.pipeline import _one, batch_examples
+from tfgan_kit.data.pipeline import one_example, batch_examples
 from tfgan_kit.data.spec import DataSpec
 from tfgan_kit.errors import UserError
 from tfgan_kit.registry import register_dataset
@@ -214,7 +214,7 @@ def _translation_spec(files, count: int, reader, kind: str, config, batch_size: 
                              shuffle_buffer=shuffle_buffer, **stream)
     return DataSpec(dataset, kind, (size, size, 3), target_shape=(size, size, 3),
                     num_examples=count,
-                    examples=files.map(lambda *element: plain(_one(element))))
+                    examples=files.map(lambda *element: plain(one_example(element))))
 
 
 @register_dataset("paired_folder")
@@ -260,14 +260,14 @@ def unpaired_folder_spec(config, batch_size: int, **stream) -> DataSpec:
 def tfds_unpaired_spec(config, batch_size: int, **stream) -> DataSpec:
     """A prepared tfds ``data.tfds_name`` (e.g. ``"cycle_gan/horse2zebra"``): its
     ``{split}A`` and ``{split}B`` splits (``data.split``, default ``"train"``), ``data_dir``."""
-    from tfgan_kit.data.tfds_images import _count, _load
+    from tfgan_kit.data.tfds_images import split_size, load_tfds_split
 
     d = config.data
     split = d.get("split", "train")
     domains = []
     for letter in "AB":
-        dataset, info = _load(d.tfds_name, f"{split}{letter}", d.get("data_dir"))
-        count = _count(info, f"{split}{letter}", dataset)
+        dataset, info = load_tfds_split(d.tfds_name, f"{split}{letter}", d.get("data_dir"))
+        count = split_size(info, f"{split}{letter}", dataset)
         if not count:
             raise UserError(f"Split {split}{letter} of {d.tfds_name!r} has no known size: "
                             "prepare the data set with `tfds build`.")

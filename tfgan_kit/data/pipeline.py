@@ -84,7 +84,7 @@ def batch_examples(
         shuffled = examples.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
         if transform is not None:
             shuffled = shuffled.map(
-                lambda *example: transform(_one(example), tf.random.uniform(
+                lambda *example: transform(one_example(example), tf.random.uniform(
                     [2], maxval=2**62, dtype=tf.int64)), num_parallel_calls=tf.data.AUTOTUNE)
         return shuffled.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
 
@@ -107,6 +107,6 @@ def batch_examples(
     return stream.prefetch(tf.data.AUTOTUNE)
 
 
-def _one(example: tuple):
+def one_example(example: tuple):
     """A ``map`` function's arguments as one example: the element itself, or the tuple."""
     return example[0] if len(example) == 1 else example

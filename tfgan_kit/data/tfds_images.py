@@ -75,7 +75,7 @@ def check_tfds_split(name: str, split: str, data_dir: str | None = None) -> None
     check_split(name, split, builder.info.splits.keys())
 
 
-def _load(name: str, split: str, data_dir: str | None) -> tuple[tf.data.Dataset, object]:
+def load_tfds_split(name: str, split: str, data_dir: str | None) -> tuple[tf.data.Dataset, object]:
     import tensorflow_datasets as tfds
 
     check_tfds_split(name, split, data_dir)
@@ -150,7 +150,7 @@ def tfds_examples(name: str, split: str = "train", image_size: int | None = None
 
     Each example is an image ``[s, s, c]`` or ``(image, label)``. Raises as :func:`tfds_images`.
     """
-    dataset, info = _load(name, split, data_dir)
+    dataset, info = load_tfds_split(name, split, data_dir)
     if with_labels and "label" not in info.features:
         raise UserError(
             f"Data set {name!r} has no 'label' feature: set with_labels=False."
@@ -163,7 +163,7 @@ def tfds_examples(name: str, split: str = "train", image_size: int | None = None
     return dataset.map(convert, num_parallel_calls=tf.data.AUTOTUNE), info
 
 
-def _count(info, split: str, examples: tf.data.Dataset) -> int | None:
+def split_size(info, split: str, examples: tf.data.Dataset) -> int | None:
     """Examples in ``split`` from the data set info (or the dataset's cardinality, if known)."""
     try:
         return int(info.splits[split].num_examples)
@@ -192,6 +192,6 @@ def tfds_spec(config, batch_size: int, **stream) -> DataSpec:
         kind="labelled" if with_labels else "image",
         sample_shape=(size, size, image_shape[-1]) if size else tuple(image_shape),
         num_classes=info.features["label"].num_classes if with_labels else None,
-        num_examples=_count(info, d.split, examples),
+        num_examples=split_size(info, d.split, examples),
         examples=examples,
     )

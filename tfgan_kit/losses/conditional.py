@@ -39,7 +39,7 @@ def _float(x) -> tf.Tensor:
     return tf.cast(tf.convert_to_tensor(x), tf.float32)
 
 
-def _class_logits(logits, what: str) -> tf.Tensor:
+def check_class_logits(logits, what: str) -> tf.Tensor:
     logits = _float(logits)
     if logits.shape.rank != 2:
         raise UserError(f"`{what}` must be class logits of shape [batch, K]. Received shape "
@@ -60,7 +60,7 @@ def class_cross_entropy(class_logits, labels) -> tf.Tensor:
     Returns:
         Scalar float32.
     """
-    logits = _class_logits(class_logits, "class_logits")
+    logits = check_class_logits(class_logits, "class_logits")
     labels = tf.reshape(tf.cast(labels, tf.int32), [-1])
     return tf.reduce_mean(
         tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))
@@ -203,7 +203,7 @@ def infogan_mutual_information(
 
     categorical = tf.constant(0.0)
     for logits, codes in pairs:
-        logits = _class_logits(logits, "categorical_logits")
+        logits = check_class_logits(logits, "categorical_logits")
         categorical += -class_cross_entropy(logits, codes)
         if include_entropy:
             categorical += math.log(int(logits.shape[-1]))
@@ -231,7 +231,7 @@ def conditional_entropy(logits) -> tf.Tensor:
     Args:
         logits: ``[batch, K]`` class logits.
     """
-    logits = _class_logits(logits, "logits")
+    logits = check_class_logits(logits, "logits")
     log_p = tf.nn.log_softmax(logits, axis=-1)
     return tf.reduce_mean(-tf.reduce_sum(tf.exp(log_p) * log_p, axis=-1))
 
@@ -250,7 +250,7 @@ def marginal_entropy(logits, batch_mean=None) -> tf.Tensor:
             :func:`tfgan_kit.distribute.global_batch_mean`); then ``mean p`` is averaged in
             probability space. Defaults to `None` (this batch, log space).
     """
-    logits = _class_logits(logits, "logits")
+    logits = check_class_logits(logits, "logits")
     log_p = tf.nn.log_softmax(logits, axis=-1)
     if batch_mean is not None:
         marginal = batch_mean(tf.exp(log_p))

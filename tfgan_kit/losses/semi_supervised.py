@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-from tfgan_kit.losses.conditional import _class_logits, class_cross_entropy
+from tfgan_kit.losses.conditional import check_class_logits, class_cross_entropy
 
 __all__ = [
     "feature_matching_loss",
@@ -47,7 +47,7 @@ def real_logit(class_logits) -> tf.Tensor:
     Returns:
         ``[batch]`` float32.
     """
-    return tf.reduce_logsumexp(_class_logits(class_logits, "class_logits"), axis=-1)
+    return tf.reduce_logsumexp(check_class_logits(class_logits, "class_logits"), axis=-1)
 
 
 def ssgan_supervised_loss(labelled_logits, labels) -> tf.Tensor:

@@ -261,8 +261,7 @@ class AdversarialModel(keras.Model):
             raise UserError(
                 f"A categorical draw needs `num_classes` >= 1. Received: {num_classes!r}"
             )
-        step = tf.cast(self.step_count, tf.int64)
-        seed = tf.stack([tf.constant(self.seed, tf.int64), step * _STREAMS_PER_STEP + stream])
+        seed = self.stream_seed(stream)
         batch_size = tf.cast(batch_size, tf.int32)
         global_shape = tf.concat([[batch_size * _num_replicas()],
                                   tf.constant(list(shape), tf.int32)], axis=0)
@@ -276,6 +275,14 @@ class AdversarialModel(keras.Model):
                                                  maxval=num_classes, dtype=tf.int32, alg="philox")
         start = tf.cast(_replica_id(), tf.int32) * batch_size
         return values[start : start + batch_size]
+
+    def stream_seed(self, stream: int) -> tf.Tensor:
+        """The stateless seed ``[seed, step * 1024 + stream]`` of draw ``stream`` in this training
+        step: a function of the scheme's seed, its checkpointed step counter and the stream, so
+        a resumed run draws what the uninterrupted one would. :meth:`draw` uses it; a scheme
+        whose randomness is not a tensor draw (CycleGAN's image pool) passes it on."""
+        step = tf.cast(self.step_count, tf.int64)
+        return tf.stack([tf.constant(self.seed, tf.int64), step * _STREAMS_PER_STEP + stream])
 
     def noise(self, batch_size, stream: int = 0) -> tf.Tensor:
         """``z ~ N(0, I)`` of shape ``[batch_size, latent_dim]``: :meth:`draw` of the latent code."""

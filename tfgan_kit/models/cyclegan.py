@@ -33,7 +33,7 @@ from tfgan_kit.losses import (
     cyclegan_generator_loss,
     identity_loss,
 )
-from tfgan_kit.models.base import _STREAMS_PER_STEP, AdversarialModel
+from tfgan_kit.models.base import AdversarialModel
 from tfgan_kit.models.translation import (
     columns_picture,
     image_endpoint,
@@ -100,8 +100,7 @@ class CycleGAN(AdversarialModel):
 
     def _pooled(self, pool: HistoryPool, images, stream: int) -> tf.Tensor:
         """``pool`` queried with the global batch of ``images``; this replica's slice back."""
-        step = tf.cast(self.step_count, tf.int64)
-        seed = tf.stack([tf.constant(self.seed, tf.int64), step * _STREAMS_PER_STEP + stream])
+        seed = self.stream_seed(stream)
         context = tf.distribute.get_replica_context()
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         if context is None or replicas == 1:

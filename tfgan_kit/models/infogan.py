@@ -31,7 +31,7 @@ from tfgan_kit.losses import (
     non_saturating_generator_loss,
 )
 from tfgan_kit.models.base import AdversarialModel
-from tfgan_kit.nets.infogan import _check_codes
+from tfgan_kit.nets.infogan import check_codes
 from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.registry import build_net, register_scheme
 from tfgan_kit.types import Endpoint, Picture
@@ -80,7 +80,7 @@ class InfoGAN(AdversarialModel):
                  seed: int = 0, **kwargs: Any):
         super().__init__({"generator": generator, "discriminator": discriminator},
                          latent_dim=latent_dim, seed=seed, **kwargs)
-        self.categorical_codes = _check_codes(categorical_codes, continuous_codes)
+        self.categorical_codes = check_codes(categorical_codes, continuous_codes)
         self.continuous_codes = int(continuous_codes)
         for name, value in (("lambda_categorical", lambda_categorical),
                             ("lambda_continuous", lambda_continuous)):

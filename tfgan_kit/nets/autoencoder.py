@@ -50,20 +50,14 @@ from typing import Sequence
 import keras
 import numpy as np
 
-from tfgan_kit.errors import UserError
-from tfgan_kit.layers.batch_norm import FusedBatchNormalization
+from tfgan_kit.errors import UserError, check_positive_ints
+from tfgan_kit.nets.dcgan import dcgan_batch_norm, dcgan_init
 from tfgan_kit.registry import register_net
 
 ACTIVATIONS = ("leaky_relu", "relu", "elu")
 
 #: BEGAN's decoder starts from an 8x8 map (Berthelot et al. 2017, Figure 1).
 BEGAN_START = 8
-
-
-def _check_positive(**values) -> None:
-    for name, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise UserError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
 
 
 def _activation(kind: str, name: str) -> keras.layers.Layer:
@@ -79,17 +73,6 @@ def _check_activation(activation: str) -> None:
         raise UserError(
             f"`activation` must be one of {ACTIVATIONS}. Received: activation={activation!r}"
         )
-
-
-def _batch_norm(name: str) -> keras.layers.Layer:
-    # As the DCGAN nets: synchronised across replicas, so N replicas normalise with the global
-    # batch's statistics (the single-replica update).
-    return FusedBatchNormalization(momentum=0.9, epsilon=1e-5, synchronized=True,
-                                   name=name)
-
-
-def _init():
-    return keras.initializers.RandomNormal(stddev=0.02)
 
 
 def mlp_autoencoder(
@@ -127,7 +110,7 @@ def mlp_autoencoder(
             f"`hidden` must be a non-empty sequence of positive layer widths, e.g. (128, 128). "
             f"Received: hidden={hidden!r}"
         )
-    _check_positive(embedding_dim=embedding_dim)
+    check_positive_ints(embedding_dim=embedding_dim)
     _check_activation(activation)
     shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
     x = keras.Input(shape, name="x")
@@ -183,7 +166,7 @@ def ebgan_conv_autoencoder(
     Raises:
         ValueError: for an unsupported size or non-positive widths.
     """
-    _check_positive(channels=channels, base_filters=base_filters)
+    check_positive_ints(channels=channels, base_filters=base_filters)
     stages = _conv_stages(image_size, 4, "EBGAN auto-encoder")
     if stages < 1:
         raise UserError(f"`image_size` must be at least 8. Received: image_size={image_size}")
@@ -191,9 +174,9 @@ def ebgan_conv_autoencoder(
     h, filters = x, base_filters
     for stage in range(stages):
         h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=stage == 0,
-                                kernel_initializer=_init(), name=f"enc_{stage}")(h)
+                                kernel_initializer=dcgan_init(), name=f"enc_{stage}")(h)
         if stage > 0:
-            h = _batch_norm(f"enc_{stage}_bn")(h)
+            h = dcgan_batch_norm(f"enc_{stage}_bn")(h)
         h = keras.layers.LeakyReLU(0.2, name=f"enc_{stage}_lrelu")(h)
         filters *= 2
     embedding = keras.layers.Flatten(dtype="float32", name="embedding")(h)
@@ -201,11 +184,11 @@ def ebgan_conv_autoencoder(
     for stage in range(stages - 1):
         filters //= 2
         h = keras.layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False,
-                                         kernel_initializer=_init(), name=f"dec_{stage}")(h)
-        h = _batch_norm(f"dec_{stage}_bn")(h)
+                                         kernel_initializer=dcgan_init(), name=f"dec_{stage}")(h)
+        h = dcgan_batch_norm(f"dec_{stage}_bn")(h)
         h = keras.layers.ReLU(name=f"dec_{stage}_relu")(h)
     reconstruction = keras.layers.Conv2DTranspose(
-        channels, 4, strides=2, padding="same", kernel_initializer=_init(), dtype="float32",
+        channels, 4, strides=2, padding="same", kernel_initializer=dcgan_init(), dtype="float32",
         name="reconstruction")(h)
     return keras.Model(x, [reconstruction, embedding], name=name)
 
@@ -256,7 +239,7 @@ def began_decoder(
     Raises:
         ValueError: for an unsupported size or non-positive widths.
     """
-    _check_positive(latent_dim=latent_dim, channels=channels, base_filters=base_filters,
+    check_positive_ints(latent_dim=latent_dim, channels=channels, base_filters=base_filters,
                     repeats=repeats)
     z = keras.Input((latent_dim,), name="z")
     images = _began_decoder_layers(z, image_size, channels, base_filters, repeats, "dec")
@@ -293,7 +276,7 @@ def began_autoencoder(
     Raises:
         ValueError: for an unsupported size or non-positive widths.
     """
-    _check_positive(channels=channels, base_filters=base_filters, embedding_dim=embedding_dim,
+    check_positive_ints(channels=channels, base_filters=base_filters, embedding_dim=embedding_dim,
                     repeats=repeats)
     stages = _conv_stages(image_size, BEGAN_START, "BEGAN nets")
     x = keras.Input((image_size, image_size, channels), name="images")

@@ -27,9 +27,9 @@ from typing import Sequence
 import keras
 import numpy as np
 
-from tfgan_kit.errors import UserError
-from tfgan_kit.nets.dcgan import _batch_norm, _check_positive
-from tfgan_kit.nets.mlp import _check_hidden
+from tfgan_kit.errors import UserError, check_positive_ints
+from tfgan_kit.nets.dcgan import dcgan_batch_norm
+from tfgan_kit.nets.mlp import check_hidden
 from tfgan_kit.registry import register_net
 
 __all__ = ["bn_mlp_generator", "noisy_mlp_classifier"]
@@ -65,8 +65,8 @@ def noisy_mlp_classifier(input_shape: int | Sequence[int], num_classes: int,
     Raises:
         ValueError: for bad widths, classes or noise levels.
     """
-    hidden = _check_hidden(hidden)
-    _check_positive(num_classes=num_classes)
+    hidden = check_hidden(hidden)
+    check_positive_ints(num_classes=num_classes)
     _check_noise(input_noise=input_noise, hidden_noise=hidden_noise)
     shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
     x = keras.Input(shape, name="images")
@@ -97,14 +97,14 @@ def bn_mlp_generator(latent_dim: int, output_shape: int | Sequence[int],
     Returns:
         ``keras.Model`` from ``z`` to samples in [-1, 1] (tanh).
     """
-    hidden = _check_hidden(hidden)
-    _check_positive(latent_dim=latent_dim)
+    hidden = check_hidden(hidden)
+    check_positive_ints(latent_dim=latent_dim)
     shape = (output_shape,) if isinstance(output_shape, int) else tuple(output_shape)
     z = keras.Input((latent_dim,), name="z")
     h = z
     for i, width in enumerate(hidden):
         h = keras.layers.Dense(width, use_bias=False, name=f"dense_{i}")(h)
-        h = keras.layers.Activation("softplus", name=f"softplus_{i}")(_batch_norm(f"bn_{i}")(h))
+        h = keras.layers.Activation("softplus", name=f"softplus_{i}")(dcgan_batch_norm(f"bn_{i}")(h))
     h = keras.layers.Dense(int(np.prod(shape)), dtype="float32", name="output")(h)
     h = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
     if len(shape) > 1:

@@ -44,16 +44,15 @@ from typing import Sequence
 import keras
 import numpy as np
 
-from tfgan_kit.errors import UserError
+from tfgan_kit.errors import UserError, check_positive_ints
 from tfgan_kit.nets.dcgan import (
     D_NORMALIZATIONS,
-    _batch_norm,
-    _check_positive,
-    _init,
-    _layer_norm,
-    _levels,
+    dcgan_batch_norm,
+    dcgan_init,
+    dcgan_layer_norm,
+    dcgan_levels,
 )
-from tfgan_kit.nets.mlp import _check_hidden
+from tfgan_kit.nets.mlp import check_hidden
 from tfgan_kit.registry import register_net
 
 LABEL_ENCODINGS = ("one_hot", "embedding")
@@ -108,7 +107,7 @@ def encode_labels(labels, num_classes: int, encoding: str = "one_hot",
     _check_choice("label_encoding", encoding, LABEL_ENCODINGS)
     if encoding == "one_hot":
         return OneHot(num_classes, name=f"{name}_one_hot")(labels)
-    _check_positive(embedding_dim=embedding_dim)
+    check_positive_ints(embedding_dim=embedding_dim)
     return keras.layers.Embedding(num_classes, embedding_dim, name=f"{name}_embedding")(labels)
 
 
@@ -150,8 +149,8 @@ def conditional_mlp_generator(
     Returns:
         ``keras.Model`` from ``[z [batch, latent_dim], label [batch]]`` to samples.
     """
-    hidden = _check_hidden(hidden)
-    _check_positive(latent_dim=latent_dim)
+    hidden = check_hidden(hidden)
+    check_positive_ints(latent_dim=latent_dim)
     _check_classes(num_classes)
     shape = (output_shape,) if isinstance(output_shape, int) else tuple(output_shape)
     z, labels = keras.Input((latent_dim,), name="z"), label_input()
@@ -211,7 +210,7 @@ def conditional_mlp_discriminator(
     Returns:
         ``keras.Model`` from ``[x, label]`` to logits ``[batch, 1]``.
     """
-    hidden = _check_hidden(hidden)
+    hidden = check_hidden(hidden)
     _check_classes(num_classes)
     _check_dropout(dropout)
     _check_choice("conditioning", conditioning, D_CONDITIONINGS)
@@ -242,7 +241,7 @@ def acgan_mlp_discriminator(
     Returns:
         ``keras.Model`` from ``x`` to ``[source logits [batch, 1], class logits [batch, K]]``.
     """
-    hidden = _check_hidden(hidden)
+    hidden = check_hidden(hidden)
     _check_classes(num_classes)
     _check_dropout(dropout)
     shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)
@@ -286,26 +285,26 @@ def conditional_dcgan_generator(
     Returns:
         ``keras.Model`` from ``[z, label]`` to images ``[batch, s, s, channels]`` in [-1, 1].
     """
-    _check_positive(latent_dim=latent_dim, channels=channels, base_filters=base_filters)
+    check_positive_ints(latent_dim=latent_dim, channels=channels, base_filters=base_filters)
     _check_classes(num_classes)
-    start, stages = _levels(image_size)
+    start, stages = dcgan_levels(image_size)
     z, labels = keras.Input((latent_dim,), name="z"), label_input()
     h = keras.layers.Concatenate(name="z_and_label")(
         [z, encode_labels(labels, num_classes, label_encoding, embedding_dim)])
     filters = base_filters * 2 ** (stages - 1)
-    h = keras.layers.Dense(start * start * filters, use_bias=False, kernel_initializer=_init(),
+    h = keras.layers.Dense(start * start * filters, use_bias=False, kernel_initializer=dcgan_init(),
                            name="project")(h)
     h = keras.layers.Reshape((start, start, filters), name="reshape")(h)
-    h = _batch_norm("project_bn")(h)
+    h = dcgan_batch_norm("project_bn")(h)
     h = keras.layers.ReLU(name="project_relu")(h)
     for stage in range(stages - 1):
         filters //= 2
         h = keras.layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False,
-                                         kernel_initializer=_init(), name=f"up_{stage}")(h)
-        h = _batch_norm(f"up_{stage}_bn")(h)
+                                         kernel_initializer=dcgan_init(), name=f"up_{stage}")(h)
+        h = dcgan_batch_norm(f"up_{stage}_bn")(h)
         h = keras.layers.ReLU(name=f"up_{stage}_relu")(h)
     h = keras.layers.Conv2DTranspose(channels, 4, strides=2, padding="same",
-                                     kernel_initializer=_init(), dtype="float32",
+                                     kernel_initializer=dcgan_init(), dtype="float32",
                                      name="to_image")(h)
     images = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
     return keras.Model([z, labels], images, name=name)
@@ -318,11 +317,11 @@ def _conv_body(h, base_filters: int, stages: int, leaky_slope: float, normalizat
     for stage in range(stages):
         normalized = stage > 0 and normalization != "none"
         h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=not normalized,
-                                kernel_initializer=_init(), name=f"down_{stage}")(h)
+                                kernel_initializer=dcgan_init(), name=f"down_{stage}")(h)
         if normalized and normalization == "batch":
-            h = _batch_norm(f"down_{stage}_bn")(h)
+            h = dcgan_batch_norm(f"down_{stage}_bn")(h)
         elif normalized:
-            h = _layer_norm(f"down_{stage}_ln")(h)
+            h = dcgan_layer_norm(f"down_{stage}_ln")(h)
         h = keras.layers.LeakyReLU(leaky_slope, name=f"down_{stage}_lrelu")(h)
         if dropout:
             h = keras.layers.Dropout(dropout, name=f"down_{stage}_dropout")(h)
@@ -331,7 +330,7 @@ def _conv_body(h, base_filters: int, stages: int, leaky_slope: float, normalizat
 
 
 def _check_conv_d(channels, base_filters, normalization, dropout=0.0):
-    _check_positive(channels=channels, base_filters=base_filters)
+    check_positive_ints(channels=channels, base_filters=base_filters)
     _check_choice("normalization", normalization, D_NORMALIZATIONS)
     _check_dropout(dropout)
 
@@ -371,7 +370,7 @@ def conditional_dcgan_discriminator(
     _check_classes(num_classes)
     _check_conv_d(channels, base_filters, normalization)
     _check_choice("conditioning", conditioning, D_CONDITIONINGS)
-    _, stages = _levels(image_size)
+    _, stages = dcgan_levels(image_size)
     x, labels = keras.Input((image_size, image_size, channels), name="images"), label_input()
     h = x
     if conditioning == "concat":
@@ -381,7 +380,7 @@ def conditional_dcgan_discriminator(
         h = keras.layers.Concatenate(name="images_and_label_maps")([x, maps])
     h = _conv_body(h, base_filters, stages, leaky_slope, normalization)
     if conditioning == "concat":
-        logits = keras.layers.Dense(1, kernel_initializer=_init(), dtype="float32",
+        logits = keras.layers.Dense(1, kernel_initializer=dcgan_init(), dtype="float32",
                                     name="logits")(h)
     else:
         logits = _projection_logit(h, labels, num_classes)
@@ -412,10 +411,10 @@ def acgan_dcgan_discriminator(
     """
     _check_classes(num_classes)
     _check_conv_d(channels, base_filters, normalization, dropout)
-    _, stages = _levels(image_size)
+    _, stages = dcgan_levels(image_size)
     x = keras.Input((image_size, image_size, channels), name="images")
     h = _conv_body(x, base_filters, stages, leaky_slope, normalization, dropout)
-    return keras.Model(x, _two_heads(h, num_classes, _init()), name=name)
+    return keras.Model(x, _two_heads(h, num_classes, dcgan_init()), name=name)
 
 
 # ---------------------------------------------------------------------------- registration

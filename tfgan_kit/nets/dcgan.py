@@ -22,7 +22,7 @@ import math
 
 import keras
 
-from tfgan_kit.errors import UserError
+from tfgan_kit.errors import UserError, check_positive_ints
 from tfgan_kit.layers.batch_norm import FusedBatchNormalization
 from tfgan_kit.registry import register_net
 
@@ -32,7 +32,7 @@ SUPPORTED_SIZES = (8, 16, 28, 32, 64)
 D_NORMALIZATIONS = ("batch", "layer", "none")
 
 
-def _levels(image_size: int) -> tuple[int, int]:
+def dcgan_levels(image_size: int) -> tuple[int, int]:
     """Returns (start resolution, number of stride-2 stages) for an output resolution."""
     if image_size not in SUPPORTED_SIZES:
         raise UserError(
@@ -42,17 +42,13 @@ def _levels(image_size: int) -> tuple[int, int]:
     return start, int(round(math.log2(image_size // start)))
 
 
-def _check_positive(**values: int) -> None:
-    for name, value in values.items():
-        if not isinstance(value, int) or value <= 0:
-            raise UserError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
-
-
-def _init():
+def dcgan_init() -> keras.initializers.Initializer:
+    """N(0, 0.02) weights (Radford et al. 2016, Section 4)."""
     return keras.initializers.RandomNormal(stddev=0.02)
 
 
-def _batch_norm(name: str) -> keras.layers.Layer:
+def dcgan_batch_norm(name: str) -> keras.layers.Layer:
+    """Synchronised batch norm with the reference DCGAN momentum and epsilon."""
     # The reference DCGAN implementations use momentum 0.9 (PyTorch's 0.1) and epsilon 1e-5.
     # Synchronised: under a distribution strategy the batch statistics are those of the global
     # batch, so N replicas give the single-replica update; with no strategy it is plain BN.
@@ -60,7 +56,7 @@ def _batch_norm(name: str) -> keras.layers.Layer:
                                    name=name)
 
 
-def _layer_norm(name: str) -> keras.layers.Layer:
+def dcgan_layer_norm(name: str) -> keras.layers.Layer:
     # Layer normalisation (Ba et al. 2016) over each example's whole (H, W, C) feature map, with a
     # per-channel scale and offset: GroupNormalization with a single group. It uses no batch
     # statistics, so a per-example gradient penalty stays per example (Gulrajani et al. 2017,
@@ -91,23 +87,23 @@ def dcgan_generator(
 
     Reference: Radford et al. 2016, Section 3 and Figure 1.
     """
-    _check_positive(latent_dim=latent_dim, channels=channels, base_filters=base_filters)
-    start, stages = _levels(image_size)
+    check_positive_ints(latent_dim=latent_dim, channels=channels, base_filters=base_filters)
+    start, stages = dcgan_levels(image_size)
     z = keras.Input((latent_dim,), name="z")
     filters = base_filters * 2 ** (stages - 1)
-    h = keras.layers.Dense(start * start * filters, use_bias=False, kernel_initializer=_init(),
+    h = keras.layers.Dense(start * start * filters, use_bias=False, kernel_initializer=dcgan_init(),
                            name="project")(z)
     h = keras.layers.Reshape((start, start, filters), name="reshape")(h)
-    h = _batch_norm("project_bn")(h)
+    h = dcgan_batch_norm("project_bn")(h)
     h = keras.layers.ReLU(name="project_relu")(h)
     for stage in range(stages - 1):
         filters //= 2
         h = keras.layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False,
-                                         kernel_initializer=_init(), name=f"up_{stage}")(h)
-        h = _batch_norm(f"up_{stage}_bn")(h)
+                                         kernel_initializer=dcgan_init(), name=f"up_{stage}")(h)
+        h = dcgan_batch_norm(f"up_{stage}_bn")(h)
         h = keras.layers.ReLU(name=f"up_{stage}_relu")(h)
     h = keras.layers.Conv2DTranspose(channels, 4, strides=2, padding="same",
-                                     kernel_initializer=_init(), dtype="float32",
+                                     kernel_initializer=dcgan_init(), dtype="float32",
                                      name="to_image")(h)
     images = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
     return keras.Model(z, images, name=name)
@@ -144,13 +140,13 @@ def dcgan_discriminator(
 
     Reference: Radford et al. 2016, Section 3; Gulrajani et al. 2017, Section 4 (layer norm).
     """
-    _check_positive(channels=channels, base_filters=base_filters)
+    check_positive_ints(channels=channels, base_filters=base_filters)
     if normalization not in D_NORMALIZATIONS:
         raise UserError(
             f"`normalization` must be one of {D_NORMALIZATIONS}. Received: "
             f"normalization={normalization!r}"
         )
-    start, stages = _levels(image_size)
+    start, stages = dcgan_levels(image_size)
     x = keras.Input((image_size, image_size, channels), name="images")
     h = x
     filters = base_filters
@@ -159,15 +155,15 @@ def dcgan_discriminator(
         # needs no bias (the normalisation's offset replaces it).
         normalized = stage > 0 and normalization != "none"
         h = keras.layers.Conv2D(filters, 4, strides=2, padding="same", use_bias=not normalized,
-                                kernel_initializer=_init(), name=f"down_{stage}")(h)
+                                kernel_initializer=dcgan_init(), name=f"down_{stage}")(h)
         if normalized and normalization == "batch":
-            h = _batch_norm(f"down_{stage}_bn")(h)
+            h = dcgan_batch_norm(f"down_{stage}_bn")(h)
         elif normalized:
-            h = _layer_norm(f"down_{stage}_ln")(h)
+            h = dcgan_layer_norm(f"down_{stage}_ln")(h)
         h = keras.layers.LeakyReLU(leaky_slope, name=f"down_{stage}_lrelu")(h)
         filters *= 2
     h = keras.layers.Flatten(name="flatten")(h)
-    logits = keras.layers.Dense(1, kernel_initializer=_init(), dtype="float32", name="logits")(h)
+    logits = keras.layers.Dense(1, kernel_initializer=dcgan_init(), dtype="float32", name="logits")(h)
     return keras.Model(x, logits, name=name)
 
 

@@ -32,8 +32,8 @@ from typing import Sequence
 
 import keras
 
-from tfgan_kit.errors import UserError
-from tfgan_kit.nets.dcgan import _batch_norm, _check_positive
+from tfgan_kit.errors import UserError, check_positive_ints
+from tfgan_kit.nets.dcgan import dcgan_batch_norm
 from tfgan_kit.registry import register_net
 
 __all__ = ["infogan_discriminator", "infogan_generator", "code_width"]
@@ -41,7 +41,7 @@ __all__ = ["infogan_discriminator", "infogan_generator", "code_width"]
 LEAKY_SLOPE = 0.1
 
 
-def _check_codes(categorical_codes: Sequence[int], continuous_codes: int) -> tuple[int, ...]:
+def check_codes(categorical_codes: Sequence[int], continuous_codes: int) -> tuple[int, ...]:
     codes = tuple(categorical_codes)
     if any(not isinstance(k, int) or isinstance(k, bool) or k < 2 for k in codes):
         raise UserError(
@@ -62,7 +62,7 @@ def _check_codes(categorical_codes: Sequence[int], continuous_codes: int) -> tup
 
 def code_width(categorical_codes: Sequence[int], continuous_codes: int) -> int:
     """Width of the codes in G's input: ``sum K_i`` one-hot entries plus ``C`` continuous ones."""
-    return sum(_check_codes(categorical_codes, continuous_codes)) + continuous_codes
+    return sum(check_codes(categorical_codes, continuous_codes)) + continuous_codes
 
 
 def _check_size(image_size: int) -> None:
@@ -90,18 +90,18 @@ def infogan_generator(latent_width: int, image_size: int = 28, channels: int = 1
     Raises:
         ValueError: for a bad width, size or channel count.
     """
-    _check_positive(latent_width=latent_width, channels=channels)
+    check_positive_ints(latent_width=latent_width, channels=channels)
     _check_size(image_size)
     start = image_size // 4
     latent = keras.Input((latent_width,), name="latent")
     h = keras.layers.Dense(1024, use_bias=False, name="fc_1024")(latent)
-    h = keras.layers.ReLU(name="fc_1024_relu")(_batch_norm("fc_1024_bn")(h))
+    h = keras.layers.ReLU(name="fc_1024_relu")(dcgan_batch_norm("fc_1024_bn")(h))
     h = keras.layers.Dense(start * start * 128, use_bias=False, name="fc_map")(h)
-    h = keras.layers.ReLU(name="fc_map_relu")(_batch_norm("fc_map_bn")(h))
+    h = keras.layers.ReLU(name="fc_map_relu")(dcgan_batch_norm("fc_map_bn")(h))
     h = keras.layers.Reshape((start, start, 128), name="reshape")(h)
     h = keras.layers.Conv2DTranspose(64, 4, strides=2, padding="same", use_bias=False,
                                      name="up_64")(h)
-    h = keras.layers.ReLU(name="up_64_relu")(_batch_norm("up_64_bn")(h))
+    h = keras.layers.ReLU(name="up_64_relu")(dcgan_batch_norm("up_64_bn")(h))
     h = keras.layers.Conv2DTranspose(channels, 4, strides=2, padding="same",
                                      dtype="float32", name="to_image")(h)
     images = keras.layers.Activation("tanh", dtype="float32", name="tanh")(h)
@@ -130,20 +130,20 @@ def infogan_discriminator(categorical_codes: Sequence[int] = (10,), continuous_c
     Raises:
         ValueError: for bad codes, size or channel count.
     """
-    codes = _check_codes(categorical_codes, continuous_codes)
-    _check_positive(channels=channels)
+    codes = check_codes(categorical_codes, continuous_codes)
+    check_positive_ints(channels=channels)
     _check_size(image_size)
     images = keras.Input((image_size, image_size, channels), name="images")
     h = keras.layers.Conv2D(64, 4, strides=2, padding="same", name="conv_64")(images)
     h = keras.layers.LeakyReLU(LEAKY_SLOPE, name="conv_64_lrelu")(h)
     h = keras.layers.Conv2D(128, 4, strides=2, padding="same", use_bias=False, name="conv_128")(h)
-    h = keras.layers.LeakyReLU(LEAKY_SLOPE, name="conv_128_lrelu")(_batch_norm("conv_128_bn")(h))
+    h = keras.layers.LeakyReLU(LEAKY_SLOPE, name="conv_128_lrelu")(dcgan_batch_norm("conv_128_bn")(h))
     h = keras.layers.Flatten(name="flatten")(h)
     h = keras.layers.Dense(1024, use_bias=False, name="fc_1024")(h)
-    h = keras.layers.LeakyReLU(LEAKY_SLOPE, name="fc_1024_lrelu")(_batch_norm("fc_1024_bn")(h))
+    h = keras.layers.LeakyReLU(LEAKY_SLOPE, name="fc_1024_lrelu")(dcgan_batch_norm("fc_1024_bn")(h))
     outputs = {"source": keras.layers.Dense(1, dtype="float32", name="source")(h)}
     q = keras.layers.Dense(128, use_bias=False, name="q_fc_128")(h)
-    q = keras.layers.LeakyReLU(LEAKY_SLOPE, name="q_fc_128_lrelu")(_batch_norm("q_fc_128_bn")(q))
+    q = keras.layers.LeakyReLU(LEAKY_SLOPE, name="q_fc_128_lrelu")(dcgan_batch_norm("q_fc_128_bn")(q))
     if codes:
         outputs["categorical"] = keras.layers.Dense(sum(codes), dtype="float32",
                                                     name="categorical")(q)

@@ -17,7 +17,7 @@ from tfgan_kit.errors import UserError
 from tfgan_kit.registry import register_net
 
 
-def _check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
+def check_hidden(hidden: Sequence[int]) -> tuple[int, ...]:
     hidden = tuple(hidden)
     if not hidden or any(not isinstance(h, int) or h <= 0 for h in hidden):
         raise UserError(
@@ -50,7 +50,7 @@ def mlp_generator(
 
     Reference: Goodfellow et al. 2014, Section 5.
     """
-    hidden = _check_hidden(hidden)
+    hidden = check_hidden(hidden)
     shape = (output_shape,) if isinstance(output_shape, int) else tuple(output_shape)
     z = keras.Input((latent_dim,), name="z")
     h = z
@@ -85,7 +85,7 @@ def mlp_discriminator(
 
     Reference: Goodfellow et al. 2014, Section 5.
     """
-    hidden = _check_hidden(hidden)
+    hidden = check_hidden(hidden)
     if not 0.0 <= dropout < 1.0:
         raise UserError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
     shape = (input_shape,) if isinstance(input_shape, int) else tuple(input_shape)

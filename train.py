@@ -140,7 +140,7 @@ def main(argv):
 
     try:  # before TensorFlow starts: a wrong path or cluster is refused at once
         if _EXPORT_DIR.value:
-            check_export_dir(_EXPORT_DIR.value)
+            check_export_dir(_EXPORT_DIR.value, _WORKDIR.value)
         check_workdir(_WORKDIR.value)
         if _STRATEGY.value == "multi_worker":
             check_tf_config(os.environ.get("TF_CONFIG"))

@@ -20,13 +20,15 @@ lines) uses it.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import zipfile
 
 from tfgan_kit.errors import UserError
 
 __all__ = ["check_folder_writable", "check_writable", "keras_archive_problem", "load_keras_file",
-           "weights_file_problem", "write_atomically", "write_text_atomically"]
+           "replace_folder_atomically", "weights_file_problem", "write_atomically",
+           "write_text_atomically"]
 
 
 def _nearest_existing(folder: str) -> str:
@@ -126,6 +128,32 @@ def write_atomically(path: str, write) -> str:
         if os.path.exists(temporary):
             os.remove(temporary)
         raise
+    return path
+
+
+def replace_folder_atomically(path: str, write) -> str:
+    """Calls ``write(temporary_folder)`` (a new folder beside ``path``), then puts that folder in
+    ``path``'s place: an earlier folder at ``path`` is moved away only once the new one is
+    complete, then removed. A failure of ``write`` leaves the earlier folder as it was; a kill
+    leaves it in place, or (between the two renames) inside the ``.partial.*`` folder beside it;
+    never a half-written folder at ``path``. Returns ``path``.
+
+    Raises:
+        OSError: when the parent folder cannot be written.
+    """
+    path = os.path.abspath(path)
+    parent = os.path.dirname(path)
+    os.makedirs(parent, exist_ok=True)
+    temporary = tempfile.mkdtemp(dir=parent, prefix=f".partial.{os.path.basename(path)}.")
+    new = os.path.join(temporary, "new")
+    try:
+        write(new)
+        old = os.path.join(temporary, "old")
+        if os.path.exists(path):
+            os.replace(path, old)
+        os.replace(new, path)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
     return path
 
 

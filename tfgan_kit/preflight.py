@@ -13,7 +13,7 @@ import os
 from tfgan_kit.errors import UserError
 from tfgan_kit.files import check_folder_writable
 
-__all__ = ["check_workdir", "check_export_dir", "check_tf_config"]
+__all__ = ["EXPORT_RECORD", "check_export_dir", "check_tf_config", "check_workdir", "export_owner"]
 
 
 def check_workdir(workdir: str) -> None:
@@ -40,18 +40,39 @@ def check_workdir(workdir: str) -> None:
     check_folder_writable(workdir, "--workdir")
 
 
-def check_export_dir(export_dir: str) -> None:
-    """Refuses an ``export_dir`` that is a file, already holds a SavedModel, or cannot be written.
+#: The file a train.py export carries: the workdir of the run that wrote it (a rerun of that run
+#: may replace the export; any other SavedModel is left alone).
+EXPORT_RECORD = "tfgan_kit_run.json"
+
+
+def export_owner(export_dir: str) -> str | None:
+    """The workdir (absolute) of the train.py run that wrote the SavedModel in ``export_dir``, or
+    ``None`` (no record, or an unreadable one)."""
+    try:
+        with open(os.path.join(export_dir, EXPORT_RECORD)) as f:
+            workdir = json.load(f).get("workdir")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return workdir if isinstance(workdir, str) else None
+
+
+def check_export_dir(export_dir: str, workdir: str | None = None) -> None:
+    """Refuses an ``export_dir`` that is a file, cannot be written, or already holds a SavedModel
+    — unless that SavedModel was written by the run in ``workdir`` (a rerun of the same command
+    re-exports it).
 
     Raises:
-        ValueError: naming the path and the fix.
+        UserError: naming the path and the fix.
     """
     if os.path.exists(export_dir) and not os.path.isdir(export_dir):
         raise UserError(f"--export_dir={export_dir} is a file: pass a new folder.")
     if os.path.exists(os.path.join(export_dir, "saved_model.pb")):
-        raise UserError(
-            f"{export_dir} already holds a SavedModel: choose a new --export_dir or delete it."
-        )
+        owner = export_owner(export_dir)
+        if workdir is None or owner != os.path.abspath(workdir):
+            whose = f"of the run in {owner}" if owner else "not written by this run"
+            raise UserError(
+                f"{export_dir} already holds a SavedModel ({whose}): choose a new --export_dir "
+                "or delete it.")
     check_folder_writable(export_dir, "--export_dir")
 
 

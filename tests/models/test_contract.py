@@ -65,13 +65,17 @@ def load(workdir) -> keras.Model:
     return keras.models.load_model(os.path.join(workdir, "model.keras"), safe_mode=True)
 
 
+def two_way_config() -> ml_collections.ConfigDict:
+    adam = {"name": "adam", "learning_rate": 5e-3, "beta_1": 0.5}
+    return make_config("test_two_way", dict(name="test_unpaired_rings", num_examples=1280),
+                       dict(hidden=(32, 32), cycle_weight=1.0),
+                       dict(g_optimizer=adam, d_optimizer=adam), epochs=6)
+
+
 @pytest.fixture(scope="module")
 def two_way(tmp_path_factory):
     root = tmp_path_factory.mktemp("two_way")
-    adam = {"name": "adam", "learning_rate": 5e-3, "beta_1": 0.5}
-    config = make_config("test_two_way", dict(name="test_unpaired_rings", num_examples=1280),
-                         dict(hidden=(32, 32), cycle_weight=1.0),
-                         dict(g_optimizer=adam, d_optimizer=adam), epochs=6)
+    config = two_way_config()
     before = untrained(config)
     model = train_and_evaluate(config, str(root / "run"), export_dir=str(root / "export"))
     return model, before, root
@@ -123,6 +127,29 @@ def test_two_endpoints_exported_and_sampled_from_the_command_line(two_way, tmp_p
                                atol=1e-5)
     assert (tmp_path / "ab.png").exists()
     assert (root / "run" / "samples" / "epoch_0006.png").exists()  # the scheme's own picture
+
+
+def test_rerunning_the_finished_command_re_exports_and_the_summary_names_a_signature(
+        two_way, capsys):
+    """A scheme without ``serving_default`` (CycleGAN's shape): the summary's sample line names
+    the first signature and what to feed; rerunning the same command (same workdir and
+    export_dir) trains nothing and writes the export again instead of refusing it."""
+    _, _, root = two_way
+    export = root / "export"
+    before = os.path.getmtime(export / "saved_model.pb")
+    config = two_way_config()
+    config.train.verbose = 2
+    train_and_evaluate(config, str(root / "run"), export_dir=str(export))
+    out = capsys.readouterr().out
+    assert "(complete: 6 epochs done)" in out
+    assert (f"python -m tfgan_kit.sample --saved_model={export} --signature=a_to_b "
+            "--input_npy=points=<points.npy>") in out
+    assert os.path.getmtime(export / "saved_model.pb") > before
+    assert {"a_to_b", "b_to_a"} <= set(tf.saved_model.load(str(export)).signatures)
+    assert not [f for f in os.listdir(root) if f.startswith(".partial.")]
+    # Another run may not replace it.
+    with pytest.raises(ValueError, match=r"already holds a SavedModel \(of the run in "):
+        train_and_evaluate(two_way_config(), str(root / "other"), export_dir=str(export))
 
 
 @pytest.fixture(scope="module")

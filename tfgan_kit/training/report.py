@@ -200,9 +200,18 @@ def summary_lines(config, model, spec, workdir: str, export_dir: str | None, his
     if export_dir:
         quoted = shlex.quote(export_dir)
         out = shlex.quote(os.path.join(workdir, "sample.png"))
-        inputs = set(model.serving_endpoints()["serving_default"].inputs)
+        endpoints = model.serving_endpoints()
+        name = "serving_default" if "serving_default" in endpoints else sorted(endpoints)[0]
+        inputs = set(endpoints[name].inputs)
         labels = f" --labels_cycle={spec.num_classes or 10}" if "label" in inputs else ""
-        lines.append(f"  python -m tfgan_kit.sample --saved_model={quoted}{labels} --out={out}")
+        signature = "" if name == "serving_default" else f" --signature={name}"
+        data = sorted(inputs - {"z", "label"})  # fed by the user: placeholders in <...>
+        if len(data) == 1 and len(endpoints[name].inputs[data[0]].shape) == 4:
+            feed = " --images_dir=<a folder of images>"
+        else:
+            feed = "".join(f" --input_npy={key}=<{key}.npy>" for key in data)
+        lines.append(f"  python -m tfgan_kit.sample --saved_model={quoted}{signature}{labels}"
+                     f"{feed} --out={out}")
         if (spec is not None and spec.kind != "none" and len(spec.sample_shape) == 3
                 and inputs <= {"z", "label"}):
             dataset = "digits" if config.data.name == "digits" else config.data.get(

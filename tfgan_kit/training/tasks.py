@@ -29,6 +29,7 @@ from tfgan_kit.files import write_atomically, write_text_atomically
 from tfgan_kit.optimizers import check_learning_rate
 from tfgan_kit.training.callbacks import NaNGuard
 from tfgan_kit.training.schedules import check_decay_start, learning_rate_decay
+from tfgan_kit.training.workdir import export_run
 
 __all__ = ["TaskRun", "check_task_config", "is_task_config"]
 
@@ -165,6 +166,6 @@ class TaskRun:
         if verbosity:
             print("report: " + json.dumps(report), flush=True)
         if export_dir:
-            self.task.export(model, export_dir)
+            export_run(export_dir, workdir, lambda folder: self.task.export(model, folder))
             if verbosity:
                 print(f"exported serving_default to {export_dir}", flush=True)

@@ -40,7 +40,8 @@ from tfgan_kit.training.checkpoints import RunCheckpoint, checkpoint_config, lat
 from tfgan_kit.training.report import banner_lines, summary_lines
 from tfgan_kit.training.tasks import TaskRun, is_task_config
 from tfgan_kit.training.workdir import WorkdirLock, config_json, flat_config, read_config
-from tfgan_kit.training.workdir import reconcile_config, write_config, write_json_tree
+from tfgan_kit.training.workdir import export_run, reconcile_config, write_config
+from tfgan_kit.training.workdir import write_json_tree
 
 TRAIN_KEYS = {
     "batch_size", "epochs", "steps_per_epoch", "steps_per_execution", "jit_compile",
@@ -217,7 +218,7 @@ def check_paths(workdir: str, export_dir: str | None) -> None:
         ValueError: naming the path and the fix.
     """
     if export_dir:  # first: nothing is created for a run that cannot export
-        check_export_dir(export_dir)
+        check_export_dir(export_dir, workdir)
     check_workdir(workdir)
 
 
@@ -359,7 +360,7 @@ class SchemeRun:
             if verbosity:
                 say(f"exporting the serving endpoints to {export_dir} ...")
             started = time.perf_counter()
-            export_model(model, export_dir)
+            export_run(export_dir, workdir, lambda folder: export_model(model, folder))
             if verbosity:
                 say(f"exported {', '.join(model.serving_endpoints())} in "
                     f"{time.perf_counter() - started:.1f} s")

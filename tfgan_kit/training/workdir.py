@@ -21,7 +21,8 @@ import socket
 from absl import logging
 
 from tfgan_kit.errors import UserError
-from tfgan_kit.files import write_text_atomically
+from tfgan_kit.files import replace_folder_atomically, write_text_atomically
+from tfgan_kit.preflight import EXPORT_RECORD
 
 # Dotted config keys a resumed run may change (prefix match on whole components).
 CHANGEABLE = ("train.epochs", "train.sample_every_epochs", "train.num_samples", "train.verbose",
@@ -151,3 +152,16 @@ def reconcile_config(config, saved: dict | None, workdir: str) -> list[str]:
             "checkpoint holds. Revert them, or pass a new --workdir."
         )
     return [f"{k}: {saved.get(k)!r} -> {current.get(k)!r}" for k in changed]
+
+
+def export_run(export_dir: str, workdir: str, write) -> str:
+    """Writes a run's SavedModel with ``write(folder)`` into a new folder that records the run's
+    workdir (:data:`tfgan_kit.preflight.EXPORT_RECORD`), then puts it in ``export_dir``'s place
+    (:func:`tfgan_kit.files.replace_folder_atomically`): a rerun of the same command re-exports,
+    and an interrupted export never leaves a half-written SavedModel. Returns ``export_dir``."""
+    def write_with_record(folder: str) -> None:
+        write(folder)
+        write_text_atomically(os.path.join(folder, EXPORT_RECORD),
+                              json.dumps({"workdir": os.path.abspath(workdir)}))
+
+    return replace_folder_atomically(export_dir, write_with_record)

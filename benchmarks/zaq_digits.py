@@ -92,11 +92,15 @@ def build(config, noise_inputs: bool = False):
 
 
 def fine_tune(model, spec, config) -> float:
-    """``fit`` for the config's epochs with the scheme's callbacks; returns the seconds."""
+    """``fit`` for the config's epochs with the scheme's per-epoch rates and logs (as the trainer
+    runs them); returns the seconds."""
+    from tfgan_kit.training.callbacks import EpochLogs
+    from tfgan_kit.training.schedules import learning_rate_decay
+
     started = time.perf_counter()
     model.fit(spec.dataset, epochs=config.train.epochs,
               steps_per_epoch=config.train.steps_per_epoch, verbose=0, shuffle=False,
-              callbacks=model.training_callbacks(config, None))
+              callbacks=[*learning_rate_decay(config, model), EpochLogs()])
     return time.perf_counter() - started
 
 

@@ -271,7 +271,6 @@ def test_celeba_hq_config_builds_and_runs_one_step_at_reduced_feature_maps():
 def test_digits_config_trains_resumes_saves_and_exports_through_the_trainer(tmp_path):
     from configs import pggan_digits
     from tfgan_kit.training import train_and_evaluate
-    from tfgan_kit.models.growth import GrowthLogger
 
     config = pggan_digits.get_config()
     assert config.data.image_size == 16 and config.scheme == "pggan"
@@ -284,7 +283,7 @@ def test_digits_config_trains_resumes_saves_and_exports_through_the_trainer(tmp_
     workdir, export_dir = str(tmp_path / "run"), str(tmp_path / "export")
     model = train_and_evaluate(config, workdir)
     assert int(model.images_shown.numpy()) == 96 and model.phase.fading  # 8x8 fading in
-    assert any(isinstance(c, GrowthLogger) for c in model.training_callbacks(config, workdir))
+    assert model.epoch_logs() == {"resolution": 8.0, "fade_in": 1.0}
     # A longer run in the same workdir resumes at epoch 3 (96 images, mid fade-in).
     config.train.epochs = 5
     resumed = train_and_evaluate(config, workdir, export_dir=export_dir)

@@ -8,7 +8,8 @@ import tensorflow as tf
 
 from configs import zaq_digits, zaq_digits_w6a8
 from tfgan_kit.losses import layer_weight_update, output_discrepancy, relation_discrepancies
-from tfgan_kit.models.zaq import ZAQ, StepLearningRateDecay, step_decay_factor
+from tfgan_kit.models.zaq import ZAQ, step_decay_factor
+from tfgan_kit.training.schedules import learning_rate_decay
 from tfgan_kit.nets.zaq import DIGITS_CNN_FEATURES, digits_cnn, with_features, zaq_generator
 from tfgan_kit.quantize import ActivationQuantizer, calibrate_activation_ranges, quantize_model
 from tfgan_kit.registry import get_dataset, get_scheme
@@ -17,8 +18,10 @@ from tfgan_kit.training import train_and_evaluate
 LATENT = 8
 
 
-def make_zaq(q_steps=2, alpha=1.0, beta=0.1, momentum=0.9, seed=0, frozen=False, initial=None):
-    """A tiny ZAQ; ``initial``: the weights of another one's nets to start from."""
+def make_zaq(q_steps=2, alpha=1.0, beta=0.1, momentum=0.9, seed=0, frozen=False, initial=None,
+             **options):
+    """A tiny ZAQ, compiled; ``initial``: the weights of another one's nets to start from;
+    ``options``: more ZAQ arguments."""
     keras.utils.set_random_seed(seed)
     classifier = digits_cnn(8, width=4, seed=seed)
     teacher = with_features(classifier, DIGITS_CNN_FEATURES, name="teacher")
@@ -28,7 +31,7 @@ def make_zaq(q_steps=2, alpha=1.0, beta=0.1, momentum=0.9, seed=0, frozen=False,
         calibrate_activation_ranges(quantized, noise)
     model = ZAQ(zaq_generator(LATENT, (8, 8, 1), base_filters=4), teacher, quantized,
                 latent_dim=LATENT, q_steps=q_steps, alpha=alpha, beta=beta,
-                weight_momentum=momentum, frozen_statistics=frozen, seed=seed)
+                weight_momentum=momentum, frozen_statistics=frozen, seed=seed, **options)
     for name, weights in (initial or {}).items():
         getattr(model, name).set_weights(weights)
     model.compile(q_optimizer=keras.optimizers.SGD(0.05),
@@ -161,27 +164,26 @@ def test_one_and_two_replicas_take_the_same_steps(mirrored_strategy):
 
 
 def test_step_decay_multiplies_the_rates_by_gamma_at_each_milestone():
-    """The authors' MultiStepLR (x0.1 after epochs 100 and 200, 0-based epochs 100 and 200 on)."""
+    """The authors' MultiStepLR (x0.1 after epochs 100 and 200, 0-based epochs 100 and 200 on),
+    declared by the scheme and applied by the trainer's learning-rate callback."""
     expected = {0: 1.0, 99: 1.0, 100: 0.1, 199: 0.1, 200: 0.01, 299: 0.01}
     for epoch, factor in expected.items():
         assert step_decay_factor(epoch, (100, 200), 0.1) == pytest.approx(factor)
-    model = make_zaq()
-    callback = StepLearningRateDecay({"q": 0.2, "g": 1e-3}, (1, 3), gamma=0.5)
+    model = make_zaq(lr_milestones=(1, 3), lr_gamma=0.5)
+    assert [model.learning_rate_factor(e) for e in range(4)] == [1.0, 0.5, 0.5, 0.25]
+    config = zaq_digits.get_config()
+    config.train.q_optimizer.learning_rate, config.train.g_optimizer.learning_rate = 0.2, 1e-3
+    callback, = learning_rate_decay(config, model)
     callback.set_model(model)
     for epoch, factor in ((0, 1.0), (1, 0.5), (2, 0.5), (3, 0.25)):
         callback.on_epoch_begin(epoch)
         np.testing.assert_allclose(float(model.q_optimizer.learning_rate), 0.2 * factor)
         np.testing.assert_allclose(float(model.g_optimizer.learning_rate), 1e-3 * factor)
-    config = zaq_digits.get_config()
-    decay, = [c for c in model.training_callbacks(config, None)
-              if isinstance(c, StepLearningRateDecay)]
-    assert decay.base_rates == {"q": 0.001, "g": 1e-3} and decay.milestones == (1, 2)
-    config.model.lr_milestones = ()
-    assert not model.training_callbacks(config, None)
+    assert make_zaq().learning_rate_factor(500) == 1.0  # no milestones: constant rates
     with pytest.raises(ValueError, match=r"`lr_milestones` must be increasing positive epochs"):
-        StepLearningRateDecay({"q": 0.1}, (3, 2))
+        make_zaq(lr_milestones=(3, 2))
     with pytest.raises(ValueError, match=r"`lr_gamma` must be in \(0, 1\]. Received: lr_gamma=0"):
-        StepLearningRateDecay({"q": 0.1}, (1,), gamma=0)
+        make_zaq(lr_milestones=(1,), lr_gamma=0)
 
 
 def tiny(config):

@@ -20,7 +20,7 @@ from tfgan_kit.models.dragan import DRAGAN
 from tfgan_kit.models.ebgan import EBGAN
 from tfgan_kit.models.fgan import FGAN
 from tfgan_kit.models.gan import GAN
-from tfgan_kit.models.growth import GrowthLogger, GrowthPhase, GrowthSchedule
+from tfgan_kit.models.growth import GrowthPhase, GrowthSchedule
 from tfgan_kit.models.infogan import InfoGAN
 from tfgan_kit.models.lsgan import LSGAN
 from tfgan_kit.models.progressive import ProgressiveGAN
@@ -40,7 +40,6 @@ __all__ = [
     "EBGAN",
     "FGAN",
     "GAN",
-    "GrowthLogger",
     "GrowthPhase",
     "GrowthSchedule",
     "LSGAN",

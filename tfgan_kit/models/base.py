@@ -397,10 +397,19 @@ class AdversarialModel(keras.Model):
                            reference=None if spec is None else spec.reference_points)
         return Picture(images=samples)
 
-    def training_callbacks(self, config, workdir: str) -> list:
-        """Scheme-specific callbacks the trainer adds to ``fit`` (none by default)."""
-        del config, workdir
-        return []
+    # ------------------------------------------------------------------ per-epoch behaviour
+    # What a scheme does between epochs, read by the trainer (a scheme owns no Keras callbacks).
+    def learning_rate_factor(self, epoch: int) -> float:
+        """The multiplier of every optimizer's configured learning rate in 0-based ``epoch``,
+        applied by the trainer at the epoch's start (times the ``train.decay_start_epoch``
+        decay). ``1.0``: constant rates."""
+        del epoch
+        return 1.0
+
+    def epoch_logs(self) -> dict[str, float]:
+        """Values the trainer adds to each epoch's logs after the epoch (history, TensorBoard,
+        progress figures, the summary); none by default."""
+        return {}
 
     # ------------------------------------------------------------------ serialization
     def get_config(self) -> dict:

@@ -16,7 +16,6 @@ import dataclasses
 import math
 from typing import Mapping
 
-import keras
 import tensorflow as tf
 
 from tfgan_kit.errors import UserError
@@ -137,20 +136,3 @@ class GrowthSchedule:
         if config.get("batch_sizes") is not None:
             config["batch_sizes"] = {int(k): int(v) for k, v in config["batch_sizes"].items()}
         return cls(**config)
-
-
-class GrowthLogger(keras.callbacks.Callback):
-    """Prints each change of resolution or phase of a :class:`ProgressiveGAN` during ``fit``."""
-
-    def __init__(self):
-        super().__init__()
-        self._last = None
-
-    def on_train_batch_end(self, batch: int, logs=None):
-        phase = self.model.schedule.phase(int(self.model.images_shown.numpy()))
-        key = (phase.level, phase.fading)
-        if key != self._last:
-            kind = "fade-in" if phase.fading else "stabilisation"
-            print(f"[pggan] {phase.resolution}x{phase.resolution} {kind} "
-                  f"at {int(self.model.images_shown.numpy())} images")
-            self._last = key

@@ -40,7 +40,7 @@ from tfgan_kit.losses.least_squares import (
 from tfgan_kit.losses.penalties import drift_penalty, gradient_penalty
 from tfgan_kit.losses.wasserstein import wasserstein_discriminator_loss, wasserstein_generator_loss
 from tfgan_kit.models.base import AdversarialModel
-from tfgan_kit.models.growth import GrowthLogger, GrowthSchedule
+from tfgan_kit.models.growth import GrowthSchedule
 from tfgan_kit.nets.progressive import ProgressiveDiscriminator, ProgressiveGenerator
 from tfgan_kit.optimizers import compile_scheme, inner_optimizer
 from tfgan_kit.registry import register_scheme
@@ -303,10 +303,11 @@ class ProgressiveGAN(AdversarialModel):
         """The :class:`GrowthPhase` after the images shown so far."""
         return self.schedule.phase(int(self.images_shown.numpy()))
 
-    def training_callbacks(self, config, workdir: str) -> list:
-        """Adds a console log of each change of resolution or phase."""
-        del config, workdir
-        return [GrowthLogger()]
+    def epoch_logs(self) -> dict[str, float]:
+        """``resolution`` and ``fade_in`` (1 while the newest level fades in, else 0) at the
+        epoch's end: where the growth schedule stands."""
+        phase = self.phase
+        return {"resolution": float(phase.resolution), "fade_in": float(phase.fading)}
 
     def get_config(self) -> dict:
         """Adds the schedule and the loss settings to the base config."""

@@ -27,7 +27,7 @@ Reference:
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import keras
 import numpy as np
@@ -40,13 +40,12 @@ from tfgan_kit.files import load_keras_file
 from tfgan_kit.losses import channel_relation_discrepancy, layer_weight_update, output_discrepancy
 from tfgan_kit.models.base import AdversarialModel
 from tfgan_kit.nets.zaq import digits_cnn, with_features, zaq_generator
-from tfgan_kit.optimizers import compile_scheme, set_learning_rate
+from tfgan_kit.optimizers import compile_scheme
 from tfgan_kit.quantize import calibrate_activation_ranges, quantize_model
 from tfgan_kit.registry import register_scheme
 from tfgan_kit.types import Endpoint
 
-__all__ = ["QuantizedAccuracy", "StepLearningRateDecay", "ZAQ", "build_zaq", "step_decay_factor",
-           "train_digits_cnn"]
+__all__ = ["ZAQ", "build_zaq", "check_milestones", "step_decay_factor", "train_digits_cnn"]
 
 
 @keras.saving.register_keras_serializable(package="tfgan_kit")
@@ -70,11 +69,16 @@ class ZAQ(AdversarialModel):
             authors' code: Q in training mode, BatchNorm on the batch statistics of G's samples
             (its moving statistics drift to theirs) and ranges updated from them. Defaults to
             `False`.
+        lr_milestones: 0-based epochs from which both learning rates are multiplied by
+            ``lr_gamma`` once more (the authors' MultiStepLR; read by the trainer through
+            :meth:`learning_rate_factor`). Defaults to `()` (constant rates).
+        lr_gamma: the factor, in (0, 1]. Defaults to `0.1`.
         seed: seed of every draw. Defaults to `0`.
         **kwargs: passed to ``keras.Model``.
 
     Raises:
-        ValueError: for bad ``q_steps``, ``alpha``, ``beta``, ``weight_momentum``, or P and Q
+        ValueError: for bad ``q_steps``, ``alpha``, ``beta``, ``weight_momentum``,
+            ``lr_milestones``, ``lr_gamma``, or P and Q
             whose outputs are not ``[feature maps ..., logits]`` alike.
     """
 
@@ -86,7 +90,8 @@ class ZAQ(AdversarialModel):
 
     def __init__(self, generator: keras.Model, teacher: keras.Model, quantized: keras.Model,
                  latent_dim: int, q_steps: int = 5, alpha: float = 1.0, beta: float = 0.1,
-                 weight_momentum: float = 0.9, frozen_statistics: bool = False, seed: int = 0,
+                 weight_momentum: float = 0.9, frozen_statistics: bool = False,
+                 lr_milestones: Sequence[int] = (), lr_gamma: float = 0.1, seed: int = 0,
                  **kwargs: Any):
         super().__init__({"generator": generator, "teacher": teacher, "quantized": quantized},
                          latent_dim=latent_dim, seed=seed, **kwargs)
@@ -108,12 +113,13 @@ class ZAQ(AdversarialModel):
         self.q_steps, self.alpha, self.beta = q_steps, float(alpha), float(beta)
         self.weight_momentum = float(weight_momentum)
         self.frozen_statistics = bool(frozen_statistics)
+        self.lr_milestones, self.lr_gamma = check_milestones(lr_milestones, lr_gamma)
         layers = len(shapes[0]) - 1
         self.layer_weights = self.add_weight(
             name="layer_weights", shape=(layers,), trainable=False,
             initializer=keras.initializers.Constant(1.0 / layers),
             aggregation="only_first_replica")
-        self.evaluation_data = None  # (images, labels) for the accuracy callback, set by builders
+        self.evaluation_data = None  # (images, labels) for epoch_logs' accuracy, set by builders
 
     def discrepancy(self, images):
         """``(D_o + alpha D_f, D_o, D_f, d, P's last feature map)`` on ``images``: P in inference
@@ -160,49 +166,46 @@ class ZAQ(AdversarialModel):
             fn=lambda images: {"probabilities": self.classify(images)},
             inputs={"images": tf.TensorSpec((None, *shape), tf.float32, name="images")})}
 
-    def training_callbacks(self, config, workdir: str) -> list:
-        """The authors' step decay of both rates at ``config.model.lr_milestones`` (epochs; by
-        ``config.model.lr_gamma``), and Q's accuracy on ``evaluation_data`` (held-out real
-        images) after every epoch."""
-        del workdir
-        callbacks = []
-        milestones = tuple(config.model.get("lr_milestones") or ())
-        if milestones:
-            rates = {name: dict(config.train[f"{name}_optimizer"]).get("learning_rate")
-                     for name in self.optimizer_nets}
-            callbacks.append(StepLearningRateDecay(
-                {n: r for n, r in rates.items() if r is not None}, milestones,
-                config.model.get("lr_gamma", 0.1)))
-        if self.evaluation_data is not None:
-            callbacks.append(QuantizedAccuracy(*self.evaluation_data))
-        return callbacks
+    def learning_rate_factor(self, epoch: int) -> float:
+        """The authors' step decay of both rates: ``lr_gamma`` once more from each of
+        ``lr_milestones`` (0-based epochs) on."""
+        return step_decay_factor(epoch, self.lr_milestones, self.lr_gamma)
+
+    def epoch_logs(self) -> dict[str, float]:
+        """``accuracy``: Q's accuracy on ``evaluation_data`` (held-out real images), when set.
+
+        Only this evaluation touches real data; training stays data-free (Liu et al. 2021,
+        Sec. 4)."""
+        if self.evaluation_data is None:
+            return {}
+        images, labels = (np.asarray(a) for a in self.evaluation_data)
+        predicted = np.concatenate([
+            np.argmax(self.classify(images[i:i + 512]).numpy(), axis=-1)
+            for i in range(0, len(images), 512)])
+        return {"accuracy": float(np.mean(predicted == labels))}
 
     def get_config(self) -> dict:
         return {**super().get_config(), "q_steps": self.q_steps, "alpha": self.alpha,
                 "beta": self.beta, "weight_momentum": self.weight_momentum,
-                "frozen_statistics": self.frozen_statistics}
+                "frozen_statistics": self.frozen_statistics,
+                "lr_milestones": list(self.lr_milestones), "lr_gamma": self.lr_gamma}
 
 
-class QuantizedAccuracy(keras.callbacks.Callback):
-    """Adds ``accuracy``, Q's accuracy on held-out real images, to each epoch's logs.
+def check_milestones(milestones, gamma) -> tuple[tuple[int, ...], float]:
+    """``(milestones, gamma)`` of a step decay, checked: increasing positive epochs, gamma in
+    (0, 1].
 
-    Only this evaluation touches real data; training stays data-free (Liu et al. 2021, Sec. 4).
-
-    Args:
-        images: ``[n, ...]`` images in the classifier's input range.
-        labels: ``[n]`` int labels.
+    Raises:
+        UserError: naming ``lr_milestones`` or ``lr_gamma``.
     """
-
-    def __init__(self, images, labels):
-        super().__init__()
-        self.images, self.labels = np.asarray(images), np.asarray(labels)
-
-    def on_epoch_end(self, epoch, logs=None):
-        predicted = np.concatenate([
-            np.argmax(self.model.classify(self.images[i:i + 512]).numpy(), axis=-1)
-            for i in range(0, len(self.images), 512)])
-        if logs is not None:
-            logs["accuracy"] = float(np.mean(predicted == self.labels))
+    milestones = tuple(milestones)
+    if (not all(isinstance(m, int) and not isinstance(m, bool) and m > 0 for m in milestones)
+            or list(milestones) != sorted(set(milestones))):
+        raise UserError("`lr_milestones` must be increasing positive epochs, e.g. (100, 200). "
+                        f"Received: lr_milestones={milestones!r}")
+    if not isinstance(gamma, (int, float)) or isinstance(gamma, bool) or not 0 < gamma <= 1:
+        raise UserError(f"`lr_gamma` must be in (0, 1]. Received: lr_gamma={gamma!r}")
+    return milestones, float(gamma)
 
 
 def step_decay_factor(epoch: int, milestones: Sequence[int], gamma: float) -> float:
@@ -214,45 +217,6 @@ def step_decay_factor(epoch: int, milestones: Sequence[int], gamma: float) -> fl
         100 and 200 of 300).
     """
     return float(gamma) ** sum(epoch >= m for m in milestones)
-
-
-class StepLearningRateDecay(keras.callbacks.Callback):
-    """Sets every optimizer's rate to ``base * step_decay_factor(epoch, ...)`` each epoch.
-
-    A pure function of the epoch and the config's rates, so a resumed run keeps the schedule.
-
-    Args:
-        base_rates: optimizer name (as in ``model.optimizers``) -> base learning rate.
-        milestones: increasing positive epochs (0-based) from which the rate is multiplied by
-            ``gamma`` once more.
-        gamma: the factor, in (0, 1]. Defaults to `0.1`.
-
-    Raises:
-        ValueError: for milestones that are not increasing positive integers, or a bad
-            ``gamma``.
-
-    Reference:
-        Liu et al. 2021, Section 4 and the authors' ``main.py`` (MultiStepLR, gamma 0.1).
-    """
-
-    def __init__(self, base_rates: Mapping[str, float], milestones: Sequence[int],
-                 gamma: float = 0.1):
-        super().__init__()
-        milestones = tuple(milestones)
-        if (not all(isinstance(m, int) and not isinstance(m, bool) and m > 0
-                    for m in milestones) or list(milestones) != sorted(set(milestones))):
-            raise UserError("`lr_milestones` must be increasing positive epochs, e.g. (100, 200)"
-                            f". Received: lr_milestones={milestones!r}")
-        if not 0 < float(gamma) <= 1:
-            raise UserError(f"`lr_gamma` must be in (0, 1]. Received: lr_gamma={gamma!r}")
-        self.base_rates = {name: float(rate) for name, rate in base_rates.items()}
-        self.milestones, self.gamma = milestones, float(gamma)
-
-    def on_epoch_begin(self, epoch: int, logs=None):
-        factor = step_decay_factor(epoch, self.milestones, self.gamma)
-        for name, optimizer in self.model.optimizers.items():
-            if name in self.base_rates:
-                set_learning_rate(optimizer, self.base_rates[name] * factor)
 
 
 def train_digits_cnn(image_size: int = 8, epochs: int = 30, seed: int = 0,
@@ -317,6 +281,8 @@ def build_zaq(config, spec) -> ZAQ:
                               normalize_output=m.normalize_output)
     model = ZAQ(generator, teacher, quantized, latent_dim=m.latent_dim, q_steps=m.q_steps,
                 alpha=m.alpha, beta=m.beta, weight_momentum=m.weight_momentum,
-                frozen_statistics=m.get("frozen_statistics", False), seed=config.seed)
+                frozen_statistics=m.get("frozen_statistics", False),
+                lr_milestones=tuple(m.get("lr_milestones") or ()), lr_gamma=m.get("lr_gamma", 0.1),
+                seed=config.seed)
     model.evaluation_data = digits_train_test(m.image_size, config.seed)[1]
     return compile_scheme(model, config)

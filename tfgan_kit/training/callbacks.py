@@ -388,6 +388,15 @@ class ProgressFigures(keras.callbacks.Callback):
         return write_atomically(self.path(self.ANIMATION), write)
 
 
+class EpochLogs(keras.callbacks.Callback):
+    """Adds the scheme's :meth:`~tfgan_kit.models.AdversarialModel.epoch_logs` (e.g. ZAQ's held-out
+    accuracy, PGGAN's resolution) to each epoch's logs, for the callbacks after it."""
+
+    def on_epoch_end(self, epoch: int, logs=None):
+        if logs is not None:
+            logs.update(self.model.epoch_logs())
+
+
 class NaNGuard(keras.callbacks.Callback):
     """Stops training as soon as a logged value is NaN or infinite, keeping saved work intact.
 
@@ -426,6 +435,7 @@ class NaNGuard(keras.callbacks.Callback):
 
 
 __all__ = [
+    "EpochLogs",
     "COVERAGE_KEYS",
     "ModeCoverageLog",
     "NaNGuard",

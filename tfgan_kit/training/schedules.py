@@ -86,40 +86,53 @@ def apply_learning_rates(model, config) -> None:
 
 
 class LinearLearningRateDecay(keras.callbacks.Callback):
-    """Sets every optimizer's rate to ``base * linear_decay_factor(epoch, ...)`` each epoch.
+    """Sets every optimizer's rate to ``base * linear_decay_factor(epoch, ...) * factor(epoch)``
+    at each epoch's start.
+
+    A pure function of the epoch and the config's rates, so a resumed run keeps the schedule.
 
     Args:
         base_rates: optimizer name (as in ``model.optimizers``; ``"optimizer"`` for a plain
             ``keras.Model`` with one ``model.optimizer``) -> base learning rate.
-        start_epoch: epochs at the full rate before the decay begins.
+        start_epoch: epochs at the full rate before the decay begins, or ``None`` for no
+            linear decay.
         epochs: total epochs of the run (the rate reaches 0 one epoch after the last).
+        factor: ``factor(epoch) -> float``, a further multiplier (a scheme's
+            ``learning_rate_factor``, e.g. ZAQ's step decay). Defaults to `None` (1).
 
     Raises:
         ValueError: for a ``start_epoch`` outside ``[0, epochs)``.
     """
 
-    def __init__(self, base_rates: Mapping[str, float], start_epoch: int, epochs: int):
+    def __init__(self, base_rates: Mapping[str, float], start_epoch: int | None, epochs: int,
+                 factor=None):
         super().__init__()
-        self.start_epoch = check_decay_start(start_epoch, epochs)
+        self.start_epoch = None if start_epoch is None else check_decay_start(start_epoch, epochs)
         self.epochs = int(epochs)
         self.base_rates = {name: float(rate) for name, rate in base_rates.items()}
+        self.factor = factor
 
     def on_epoch_begin(self, epoch: int, logs=None):
-        factor = linear_decay_factor(epoch, self.start_epoch, self.epochs)
+        factor = 1.0 if self.start_epoch is None else linear_decay_factor(
+            epoch, self.start_epoch, self.epochs)
+        if self.factor is not None:
+            factor *= float(self.factor(epoch))
         for name, optimizer in model_optimizers(self.model).items():
             if name in self.base_rates:
                 set_learning_rate(optimizer, self.base_rates[name] * factor)
 
 
 def learning_rate_decay(config, model) -> list[keras.callbacks.Callback]:
-    """``[LinearLearningRateDecay]`` when ``config.train.decay_start_epoch`` is set, else ``[]``.
+    """``[LinearLearningRateDecay]`` when ``config.train.decay_start_epoch`` is set or the model
+    declares a ``learning_rate_factor`` (a scheme), else ``[]``.
 
     The base rates are the config's: ``config.train.<name>_optimizer.learning_rate`` for each of
     a scheme's ``model.optimizers``, ``config.train.optimizer.learning_rate`` for a task's plain
     ``keras.Model``.
     """
     start = config.train.get("decay_start_epoch")
-    if start is None:
+    factor = getattr(model, "learning_rate_factor", None)
+    if start is None and factor is None:
         return []
     return [LinearLearningRateDecay(config_learning_rates(config, model), start,
-                                    config.train.epochs)]
+                                    config.train.epochs, factor)]

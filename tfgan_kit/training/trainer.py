@@ -31,7 +31,8 @@ from tfgan_kit.files import write_atomically
 from tfgan_kit.metrics.mode_coverage import PACGAN_NUM_SAMPLES
 from tfgan_kit.optimizers import check_learning_rate
 from tfgan_kit.preflight import check_export_dir, check_workdir
-from tfgan_kit.training.callbacks import ModeCoverageLog, NaNGuard, ProgressFigures, SampleGrid
+from tfgan_kit.training.callbacks import EpochLogs, ModeCoverageLog, NaNGuard, ProgressFigures
+from tfgan_kit.training.callbacks import SampleGrid
 from tfgan_kit.training.precision import check_precision, config_precision
 from tfgan_kit.training.precision import check_resume_precision, dtype_policy
 from tfgan_kit.training.schedules import apply_learning_rates, check_decay_start
@@ -224,12 +225,15 @@ def check_paths(workdir: str, export_dir: str | None) -> None:
 
 def build_callbacks(config, model, workdir: str, spec: DataSpec,
                     checkpoint: RunCheckpoint) -> list[keras.callbacks.Callback]:
-    """NaN guard first (nothing of a diverged epoch is written), the checkpoint last.
+    """The learning rates of the epoch (the config's decay times the scheme's
+    ``learning_rate_factor``), the NaN guard (nothing of a diverged epoch is written), and the
+    checkpoint last.
 
-    Between them, in the order Keras hands each one the epoch's logs: the sample picture, the
-    mode coverage of 2-D mixtures (added to the logs, so before TensorBoard and the progress
-    figures that read them), ``samples/progress.png`` + ``progress.gif`` (after the picture they
-    animate), TensorBoard, the scheme's own callbacks. The checkpoint closes an epoch: the
+    Between them, in the order Keras hands each one the epoch's logs: the scheme's
+    ``epoch_logs``, the sample picture, the mode coverage of 2-D mixtures (added to the logs, so
+    before TensorBoard and the progress figures that read them), ``samples/progress.png`` +
+    ``progress.gif`` (after the picture they animate), TensorBoard. The checkpoint closes an
+    epoch: the
     epoch's samples and logs are written before it, so a run killed in between retrains that
     epoch (rewriting the same samples) and no epoch that the checkpoint counts as done lacks its
     picture.
@@ -238,6 +242,7 @@ def build_callbacks(config, model, workdir: str, spec: DataSpec,
     return [
         *learning_rate_decay(config, model),
         NaNGuard(),
+        EpochLogs(),  # the scheme's own per-epoch values, before everything that reads logs
         SampleGrid(
             paths["samples"],
             num_samples=config.train.num_samples,
@@ -250,7 +255,6 @@ def build_callbacks(config, model, workdir: str, spec: DataSpec,
         ModeCoverageLog(spec, num_samples=PACGAN_NUM_SAMPLES, seed=config.seed),
         ProgressFigures(paths["samples"], title=config.scheme),
         keras.callbacks.TensorBoard(paths["tensorboard"], update_freq="epoch"),
-        *model.training_callbacks(config, workdir),
         checkpoint,
     ]
 

@@ -32,7 +32,7 @@ def _registry_unchanged_by_the_test():
     yield
     for table, before in zip(tables, saved):
         for key in [k for k in table if k not in before]:
-            if not table[key].__module__.startswith("tfgan_kit."):
+            if not (getattr(table[key], "__module__", None) or "").startswith("tfgan_kit."):
                 del table[key]
         table.update(before)
 

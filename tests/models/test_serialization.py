@@ -4,8 +4,6 @@ refuses an argument it would not use."""
 
 import importlib
 
-import keras
-import numpy as np
 import pytest
 
 from tfgan_kit.models import WGAN, WGANGP, AdversarialModel, FGAN, LSGAN

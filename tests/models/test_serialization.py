@@ -1,5 +1,5 @@
 """Keras' config convention for every scheme: ``from_config(get_config())`` rebuilds an equal
-scheme (same config, same weights after copying), the base class included, and a constructor
+scheme (same config, same weight shapes), the base class included, and a constructor
 refuses an argument it would not use."""
 
 import importlib
